@@ -1,0 +1,32 @@
+// The single source of key shapes in the wallet table (single-table design; see
+// functions/resources.ts for the table itself). Every adapter builds its keys here.
+
+export interface Key {
+  pk: string;
+  sk: string;
+}
+
+export const keys = {
+  registration: (registrationId: string): Key => ({ pk: `REG#${registrationId}`, sk: 'REG' }),
+  /** One item per phone number: the uniqueness guard for customers' phones. */
+  phone: (phoneNumber: string): Key => ({ pk: `PHONE#${phoneNumber}`, sk: 'PHONE' }),
+  customer: (customerId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: 'PROFILE' }),
+  device: (customerId: string, deviceId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: `DEVICE#${deviceId}` }),
+  authEvent: (customerId: string, at: string, id: string): Key => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `AUTH#${at}#${id}`,
+  }),
+  /** The customer's running total for the monthly cap (RULES.md §6), one item per month. */
+  monthlyUsage: (customerId: string, month: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: `MONTHLY#${month}` }),
+  signInGuard: (phoneNumber: string): Key => ({ pk: `SIGNIN#${phoneNumber}`, sk: 'SIGNIN' }),
+  trustChallenge: (challengeId: string): Key => ({ pk: `TRUST#${challengeId}`, sk: 'TRUST' }),
+  sandboxSms: (phoneNumber: string, sentAt: string, id: string): Key => ({
+    pk: `SANDBOX#SMS#${phoneNumber}`,
+    sk: `${sentAt}#${id}`,
+  }),
+  sandboxSmsPartition: (phoneNumber: string): string => `SANDBOX#SMS#${phoneNumber}`,
+  dataKey: (): Key => ({ pk: 'SYSTEM#KEYRING', sk: 'DATAKEY#v1' }),
+};
+
+/** Epoch seconds for the table's TTL attribute. */
+export const ttlAfter = (from: Date, seconds: number): number => Math.floor(from.getTime() / 1000) + seconds;

@@ -1,0 +1,214 @@
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import type { Customer } from '../../domain/customer.ts';
+import type { Device, OnboardingStore, Registration, TrustChallenge } from '../../ports/onboarding-store.ts';
+import { dynamo, isConditionFailure } from './client.ts';
+import { keys, ttlAfter } from './keys.ts';
+
+const DAY = 24 * 60 * 60;
+/** RULES.md §4: keep device identifiers and authentication logs at least 3 months. */
+const AUTH_LOG_RETENTION_SECONDS = 100 * DAY;
+
+export class DynamoOnboardingStore implements OnboardingStore {
+  readonly #db = dynamo();
+  constructor(private readonly table: string) {}
+
+  async createRegistration(r: Registration): Promise<void> {
+    await this.#db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.registration(r.registrationId), ...r, ttl: ttlAfter(new Date(r.createdAt), DAY) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getRegistration(registrationId: string): Promise<Registration | undefined> {
+    const out = await this.#db.send(
+      new GetCommand({ TableName: this.table, Key: keys.registration(registrationId), ConsistentRead: true }),
+    );
+    return out.Item as Registration | undefined;
+  }
+
+  async useRegistrationAttempt(registrationId: string, maxAttempts: number): Promise<Registration | undefined> {
+    try {
+      const out = await this.#db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.registration(registrationId),
+          UpdateExpression: 'SET attempts = attempts + :one',
+          ConditionExpression: 'attempts < :max AND #status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':max': maxAttempts, ':pending': 'PENDING' },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes as Registration;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async claimRegistration(registrationId: string, now: Date, staleBefore: Date): Promise<boolean> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.registration(registrationId),
+          UpdateExpression: 'SET #status = :confirming, claimedAt = :now',
+          ConditionExpression: '#status = :pending OR (#status = :confirming AND claimedAt < :stale)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':confirming': 'CONFIRMING',
+            ':pending': 'PENDING',
+            ':now': now.toISOString(),
+            ':stale': staleBefore.toISOString(),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async createCustomer(customer: Customer, registrationId: string): Promise<'created' | 'phone-taken'> {
+    try {
+      await this.#db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.phone(customer.phoneNumber), customerId: customer.customerId },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.customer(customer.customerId), ...customer },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.registration(registrationId),
+                UpdateExpression: 'SET #status = :confirmed, customerId = :customerId',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':confirmed': 'CONFIRMED', ':customerId': customer.customerId },
+              },
+            },
+          ],
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'phone-taken';
+      throw error;
+    }
+  }
+
+  async customerIdByPhone(phoneNumber: string): Promise<string | undefined> {
+    const out = await this.#db.send(new GetCommand({ TableName: this.table, Key: keys.phone(phoneNumber) }));
+    return out.Item?.customerId as string | undefined;
+  }
+
+  async getCustomer(customerId: string): Promise<Customer | undefined> {
+    const out = await this.#db.send(new GetCommand({ TableName: this.table, Key: keys.customer(customerId) }));
+    if (!out.Item) return undefined;
+    const { customerId: id, phoneNumber, status, kind, createdAt } = out.Item as Customer;
+    return { customerId: id, phoneNumber, status, kind, createdAt };
+  }
+
+  async monthlyUsage(customerId: string, month: string): Promise<number> {
+    const out = await this.#db.send(
+      new GetCommand({ TableName: this.table, Key: keys.monthlyUsage(customerId, month) }),
+    );
+    return (out.Item?.used as number | undefined) ?? 0;
+  }
+
+  async signInLockedUntil(phoneNumber: string): Promise<Date | undefined> {
+    const out = await this.#db.send(
+      new GetCommand({ TableName: this.table, Key: keys.signInGuard(phoneNumber), ConsistentRead: true }),
+    );
+    const until = out.Item?.lockedUntil as string | undefined;
+    return until ? new Date(until) : undefined;
+  }
+
+  async recordSignInFailure(phoneNumber: string, now: Date, maxFailures: number, lockoutSeconds: number) {
+    const out = await this.#db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.signInGuard(phoneNumber),
+        UpdateExpression: 'ADD failures :one SET #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': ttlAfter(now, DAY) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (((out.Attributes?.failures as number) ?? 0) < maxFailures) return;
+    await this.#db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.signInGuard(phoneNumber),
+        UpdateExpression: 'SET lockedUntil = :until, failures = :zero',
+        ExpressionAttributeValues: {
+          ':until': new Date(now.getTime() + lockoutSeconds * 1000).toISOString(),
+          ':zero': 0,
+        },
+      }),
+    );
+  }
+
+  async clearSignInFailures(phoneNumber: string): Promise<void> {
+    await this.#db.send(new DeleteCommand({ TableName: this.table, Key: keys.signInGuard(phoneNumber) }));
+  }
+
+  async touchDevice(customerId: string, deviceId: string, now: Date): Promise<Device> {
+    const at = now.toISOString();
+    const out = await this.#db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.device(customerId, deviceId),
+        UpdateExpression:
+          'SET deviceId = :id, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at), trusted = if_not_exists(trusted, :no)',
+        ExpressionAttributeValues: { ':id': deviceId, ':at': at, ':no': false },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const { trusted, firstSeenAt, lastSeenAt } = out.Attributes as Device;
+    return { deviceId, trusted, firstSeenAt, lastSeenAt };
+  }
+
+  async recordAuthEvent(customerId: string, event: { kind: string; deviceId: string; trusted: boolean }, now: Date) {
+    await this.#db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.authEvent(customerId, now.toISOString(), ulid()),
+          ...event,
+          at: now.toISOString(),
+          ttl: ttlAfter(now, AUTH_LOG_RETENTION_SECONDS),
+        },
+      }),
+    );
+  }
+
+  async createTrustChallenge(challenge: TrustChallenge): Promise<void> {
+    await this.#db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.trustChallenge(challenge.challengeId),
+          ...challenge,
+          ttl: ttlAfter(new Date(challenge.expiresAt), DAY),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+}

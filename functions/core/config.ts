@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { environmentVariables as names } from '../resources.ts';
+
+const schema = z.object({
+  stage: z.string().min(1),
+  walletTable: z.string().min(1),
+  idempotencyTable: z.string().min(1),
+  settlementQueueUrl: z.string().optional(),
+  userPoolId: z.string().optional(),
+  userPoolClientId: z.string().optional(),
+  dataKeyId: z.string().optional(),
+  sandbox: z.enum(['true', 'false']).default('false'),
+});
+
+export type RuntimeConfig = z.infer<typeof schema> & { sandboxEnabled: boolean };
+
+let cached: RuntimeConfig | undefined;
+
+/** Read once per cold start from the variables the CDK stack or the local runtime set. */
+export function runtimeConfig(): RuntimeConfig {
+  if (cached) return cached;
+  const raw = Object.fromEntries(Object.entries(names).map(([key, env]) => [key, process.env[env]]));
+  const parsed = schema.parse(raw);
+  cached = { ...parsed, sandboxEnabled: parsed.sandbox === 'true' && parsed.stage !== 'production' };
+  return cached;
+}

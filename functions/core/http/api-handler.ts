@@ -1,0 +1,154 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type CapabilityName, type Route, routeKey, routes } from '../../routes.ts';
+import { logger } from '../observability/logger.ts';
+import { type Caller, callerFromClaims } from './caller.ts';
+import { idempotencyKeyPolicy, withIdempotencyKey } from './idempotency.ts';
+import { notFound, Problem, validationFailed } from './problem.ts';
+import { type HttpResult, toProxyResult } from './result.ts';
+import { parseWith } from './validation.ts';
+
+export interface RouteInput<B, Q> {
+  body: B;
+  query: Q;
+  params: Record<string, string>;
+  /** Present on authenticated routes. */
+  caller: Caller;
+  /** `X-Device-Id` of a customer's call. */
+  deviceId: string;
+}
+
+export interface Endpoint<B = unknown, Q = unknown> {
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  /** A POST that creates something: needs `Idempotency-Key` (API.md "Idempotency"). */
+  idempotent?: boolean;
+  handle(input: RouteInput<B, Q>, context: Context): Promise<HttpResult>;
+}
+
+/** Keeps the body and query types of each endpoint while collecting them in one table. */
+export const endpoint = <B = undefined, Q = undefined>(e: Endpoint<B, Q>): Endpoint<B, Q> => e;
+
+// biome-ignore lint/suspicious/noExplicitAny: each endpoint keeps its own body and query types.
+type Endpoints = Record<string, Endpoint<any, any>>;
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === wanted) return value;
+  return undefined;
+}
+
+function parseJson(raw: string | null, isBase64: boolean): unknown {
+  if (raw === null || raw === undefined || raw.trim() === '') return {};
+  const text = isBase64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw validationFailed('The body is not valid JSON.');
+  }
+}
+
+function authorize(route: Route, event: APIGatewayProxyEvent): { caller: Caller; deviceId: string } {
+  if (route.access === 'public' || route.access === 'sandbox')
+    return { caller: { subject: '', groups: [] }, deviceId: '' };
+  const caller = callerFromClaims(event.requestContext?.authorizer?.claims);
+  if (route.access !== 'customer' && !caller.groups.includes(route.access)) {
+    throw new Problem(403, 'forbidden', `Only members of ${route.access} may call this.`);
+  }
+  const deviceId = header(event, 'x-device-id')?.trim() ?? '';
+  if (route.access === 'customer' && (deviceId === '' || deviceId.length > 128)) {
+    throw validationFailed('X-Device-Id is required on authenticated calls.', [
+      { name: 'X-Device-Id', reason: 'required, 1-128 characters' },
+    ]);
+  }
+  return { caller, deviceId };
+}
+
+function idempotencyKey(event: APIGatewayProxyEvent): string {
+  const key = header(event, 'idempotency-key');
+  if (key === undefined || key === '') {
+    throw new Problem(400, 'idempotency-key-missing', 'This request needs an Idempotency-Key header.');
+  }
+  if (key.length > idempotencyKeyPolicy.maxLength) {
+    throw validationFailed('Idempotency-Key is too long.', [{ name: 'Idempotency-Key', reason: '1-255 characters' }]);
+  }
+  return key;
+}
+
+async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, context: Context): Promise<HttpResult> {
+  const { caller, deviceId } = authorize(route, event);
+  const key = e.idempotent ? idempotencyKey(event) : undefined;
+  const rawBody = e.body ? parseJson(event.body, event.isBase64Encoded) : undefined;
+  const run = () =>
+    e.handle(
+      {
+        body: e.body ? parseWith(e.body, rawBody, 'body') : undefined,
+        query: e.query ? parseWith(e.query, event.queryStringParameters ?? {}, 'query') : undefined,
+        params: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
+        caller,
+        deviceId,
+      },
+      context,
+    );
+  if (key === undefined) return run();
+  // Validation runs inside the idempotent section: the same key with another body is 422 even
+  // when that body is invalid, and a refused request replays its refusal.
+  const request = { method: route.method, path: event.path, body: rawBody };
+  return withIdempotencyKey({ scope: `${caller.subject}#${key}`, request }, context, () =>
+    Promise.resolve()
+      .then(run)
+      .catch((error: unknown) => {
+        // A refusal is an answer: stored and replayed like a success. Only failures free the key.
+        if (error instanceof Problem && error.status < 500) return { status: error.status, body: error.toBody() };
+        throw error;
+      }),
+  );
+}
+
+function answerError(error: unknown, event: APIGatewayProxyEvent): APIGatewayProxyResult {
+  if (error instanceof Problem) {
+    if (error.status >= 500) logger.error('request failed', { code: error.code, path: event.resource });
+    const body = error.toBody();
+    const retryAfter = body.retryAfter;
+    return toProxyResult({
+      status: error.status,
+      body,
+      headers: typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {},
+    });
+  }
+  logger.error('unexpected failure', { error: error as Error, path: event.resource });
+  // 5xx bodies never carry stack traces or internal names (API.md "Errors").
+  return toProxyResult({
+    status: 500,
+    body: new Problem(500, 'internal-error', 'The request could not be completed; it is safe to retry.').toBody(),
+  });
+}
+
+/**
+ * The Lambda handler of one capability: finds the route the event is for, checks who calls,
+ * validates, applies Idempotency-Key, answers RFC 9457 problems for every failure.
+ */
+export function apiHandler(capability: CapabilityName, endpoints: Endpoints) {
+  const served = routes.filter((r) => r.capability === capability);
+  const missing = served.filter((r) => !endpoints[routeKey(r.method, r.path)]);
+  if (missing.length)
+    throw new Error(`${capability}: no endpoint for ${missing.map((r) => routeKey(r.method, r.path))}`);
+  const byKey = new Map(served.map((r) => [routeKey(r.method, r.path), r]));
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event, context) => {
+    const key = routeKey(event.httpMethod, event.resource);
+    const route = byKey.get(key);
+    const e = endpoints[key];
+    try {
+      if (!route || !e) throw notFound(`No route ${event.httpMethod} ${event.path}.`);
+      const result = await dispatch(route, e, event, context);
+      logger.info('request', { route: key, status: result.status });
+      return toProxyResult(result);
+    } catch (error) {
+      const answer = answerError(error, event);
+      logger.info('request', { route: key, status: answer.statusCode });
+      return answer;
+    }
+  });
+}

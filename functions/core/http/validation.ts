@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { type FieldError, validationFailed } from './problem.ts';
+
+/** Parses with a zod schema; any problem is a 400 `validation-failed` listing each field. */
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors: FieldError[] = result.error.issues.map((issue) => ({
+    name: [where, ...issue.path.map(String), ...(issue.code === 'unrecognized_keys' ? issue.keys : [])].join('.'),
+    reason: issue.message,
+  }));
+  throw validationFailed(`The ${where} is not valid.`, errors);
+}
+
+/** Money is a positive safe integer number of VND (API.md "Conventions"). */
+export const vnd = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const isoDate = z.iso.date();

@@ -1,0 +1,58 @@
+import type { Services } from '../container.ts';
+import { isExpired, otpMacInput, otpPolicy, sameHash } from '../domain/otp.ts';
+import { notFound, Problem } from '../http/problem.ts';
+import { phoneTaken } from './register-phone.ts';
+
+/** A confirmation that crashed halfway may be taken over after this long. */
+const CLAIM_STALE_AFTER_MS = 60_000;
+
+export interface Confirmation {
+  registrationId: string;
+  otp: string;
+  password: string;
+  deviceId: string;
+}
+
+/**
+ * POST /v1/registrations/{id}/confirm: checks the OTP (one attempt used per try, RULES.md §3),
+ * then creates the sign-in identity and the customer. Safe to retry after a crash at any step.
+ */
+export async function confirmRegistration(services: Services, input: Confirmation): Promise<{ customerId: string }> {
+  const { store, clock, keyRing, identity } = services;
+  const now = clock.now();
+  const registration = await store.getRegistration(input.registrationId);
+  if (!registration) throw notFound('No such registration.');
+  if (registration.status !== 'PENDING') throw phoneTaken();
+  if (isExpired(registration.expiresAt, now)) {
+    throw new Problem(400, 'otp-expired', 'The code has expired; register again for a new one.');
+  }
+  const attempt = await store.useRegistrationAttempt(input.registrationId, otpPolicy.maxAttempts);
+  if (!attempt) {
+    throw new Problem(403, 'too-many-attempts', 'Too many wrong codes; register again for a new one.');
+  }
+  const hash = await (await keyRing()).mac('otp', otpMacInput(input.registrationId, input.otp));
+  if (!sameHash(hash, registration.otpHash)) {
+    const left = otpPolicy.maxAttempts - attempt.attempts;
+    throw new Problem(400, 'otp-invalid', `The code is wrong; ${left} attempt(s) left.`, { attemptsLeft: left });
+  }
+  if (await store.customerIdByPhone(registration.phoneNumber)) throw phoneTaken();
+  const staleBefore = new Date(now.getTime() - CLAIM_STALE_AFTER_MS);
+  if (!(await store.claimRegistration(input.registrationId, now, staleBefore))) {
+    throw new Problem(409, 'request-in-progress', 'This registration is being confirmed.');
+  }
+  const { subject } = await identity.createUser(registration.phoneNumber, input.password);
+  const outcome = await store.createCustomer(
+    {
+      customerId: subject,
+      phoneNumber: registration.phoneNumber,
+      status: 'REGISTERED',
+      kind: 'INDIVIDUAL',
+      createdAt: now.toISOString(),
+    },
+    input.registrationId,
+  );
+  if (outcome === 'phone-taken') throw phoneTaken();
+  await store.touchDevice(subject, input.deviceId, now);
+  await store.recordAuthEvent(subject, { kind: 'REGISTERED', deviceId: input.deviceId, trusted: false }, now);
+  return { customerId: subject };
+}

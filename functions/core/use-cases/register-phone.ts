@@ -1,0 +1,37 @@
+import { ulid } from 'ulid';
+import type { Services } from '../container.ts';
+import { generateOtp, otpMacInput, otpPolicy } from '../domain/otp.ts';
+import type { PhoneNumber } from '../domain/phone.ts';
+import { Problem } from '../http/problem.ts';
+
+export const phoneTaken = () =>
+  new Problem(409, 'phone-already-registered', 'This phone number already belongs to a customer.');
+
+/** POST /v1/registrations: proves the phone is the caller's by an SMS OTP (RULES.md §5). */
+export async function registerPhone(
+  { store, sms, clock, keyRing }: Services,
+  phoneNumber: PhoneNumber,
+): Promise<{ registrationId: string; expiresAt: string }> {
+  if (await store.customerIdByPhone(phoneNumber)) throw phoneTaken();
+  const now = clock.now();
+  const registrationId = ulid(now.getTime());
+  const otp = generateOtp();
+  const expiresAt = new Date(now.getTime() + otpPolicy.validForSeconds * 1000).toISOString();
+  await store.createRegistration({
+    registrationId,
+    phoneNumber,
+    otpHash: await (await keyRing()).mac('otp', otpMacInput(registrationId, otp)),
+    expiresAt,
+    attempts: 0,
+    status: 'PENDING',
+    createdAt: now.toISOString(),
+  });
+  // RULES.md §3: the message says what the code is for and carries no link.
+  await sms.send({
+    phoneNumber,
+    text: `${otp} la ma xac thuc dang ky vi dien tu, hieu luc 5 phut. Khong chia se ma nay voi bat ky ai.`,
+    otp,
+    reference: registrationId,
+  });
+  return { registrationId, expiresAt };
+}

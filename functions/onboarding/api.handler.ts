@@ -1,0 +1,34 @@
+import { container } from '../core/container.ts';
+import { apiHandler, endpoint } from '../core/http/api-handler.ts';
+import { created, ok } from '../core/http/result.ts';
+import { confirmRegistration } from '../core/use-cases/confirm-registration.ts';
+import { getMe } from '../core/use-cases/get-me.ts';
+import { registerPhone } from '../core/use-cases/register-phone.ts';
+import { signIn } from '../core/use-cases/sign-in.ts';
+import { startDeviceTrust } from '../core/use-cases/start-device-trust.ts';
+import { confirmationBody, emptyBody, registrationBody, sessionBody } from './schemas.ts';
+
+export const handler = apiHandler('onboarding', {
+  'POST /v1/registrations': endpoint({
+    body: registrationBody,
+    handle: async ({ body }) => created(await registerPhone(container(), body.phoneNumber)),
+  }),
+  'POST /v1/registrations/{registrationId}/confirm': endpoint({
+    body: confirmationBody,
+    handle: async ({ body, params }) =>
+      created(await confirmRegistration(container(), { registrationId: params.registrationId!, ...body })),
+  }),
+  'POST /v1/sessions': endpoint({
+    body: sessionBody,
+    handle: async ({ body }) => ok(await signIn(container(), body)),
+  }),
+  'GET /v1/me': endpoint({
+    handle: async ({ caller }) => ok(await getMe(container(), caller.subject)),
+  }),
+  'POST /v1/devices/{deviceId}/trust-challenges': endpoint({
+    body: emptyBody,
+    idempotent: true,
+    handle: async ({ caller, params }) =>
+      created(await startDeviceTrust(container(), caller.subject, params.deviceId!)),
+  }),
+});

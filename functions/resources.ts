@@ -1,0 +1,99 @@
+// The stateful resources as plain data. The CDK stateful stack and the local runtime's bootstrap
+// both build from these definitions, so the cloud and the laptop cannot drift apart.
+// No SDK or CDK imports here: this module is loaded by `lib/` and `local/` alike.
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+export interface TableDefinition {
+  /** Logical name; the physical name is `${stage}-${name}` in AWS and `name` locally. */
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  readonly timeToLiveAttribute: string;
+  readonly globalSecondaryIndexes: readonly {
+    readonly indexName: string;
+    readonly partitionKey: KeyAttribute;
+    readonly sortKey: KeyAttribute;
+  }[];
+}
+
+/** Single-table design: every entity of the wallet; key shapes live in adapters/dynamodb/keys.ts. */
+export const walletTable = {
+  name: 'wallet',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'ttl',
+  globalSecondaryIndexes: [
+    {
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: 'S' },
+      sortKey: { name: 'gsi1sk', type: 'S' },
+    },
+  ],
+} as const satisfies TableDefinition;
+
+/** Idempotency-Key records, in the shape Powertools' DynamoDB persistence layer expects. */
+export const idempotencyTable = {
+  name: 'idempotency',
+  partitionKey: { name: 'id', type: 'S' },
+  timeToLiveAttribute: 'expiration',
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+export const tables = [walletTable, idempotencyTable] as const;
+
+export interface QueueDefinition {
+  readonly name: string;
+  /** Seconds a received message stays invisible; above the consumer's timeout. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message is moved to the dead-letter queue. */
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+}
+
+/** Bank settlement: top-ups and withdrawals wait here for the bank leg. */
+export const settlementQueue = {
+  name: 'settlement',
+  visibilityTimeoutSeconds: 60,
+  maxReceiveCount: 5,
+  retentionDays: 4,
+} as const satisfies QueueDefinition;
+
+export const queues = [settlementQueue] as const;
+
+/** Customers sign in with their phone number; staff are users of the same pool in groups. */
+export const userPool = {
+  name: 'wallet-users',
+  usernameAttributes: ['phone_number'],
+  // RULES.md §3: passwords at least 8 characters; AwsSolutions-COG1 asks for all four classes.
+  passwordPolicy: {
+    minimumLength: 8,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireNumbers: true,
+    requireSymbols: true,
+  },
+  groups: ['operators', 'compliance'],
+  client: {
+    name: 'wallet-app',
+    authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    accessTokenValidityMinutes: 60,
+    idTokenValidityMinutes: 60,
+    refreshTokenValidityDays: 30,
+  },
+} as const;
+
+/** The names handlers read their resources from, set by the CDK stack or the local runtime. */
+export const environmentVariables = {
+  stage: 'STAGE',
+  walletTable: 'WALLET_TABLE_NAME',
+  idempotencyTable: 'IDEMPOTENCY_TABLE_NAME',
+  settlementQueueUrl: 'SETTLEMENT_QUEUE_URL',
+  userPoolId: 'USER_POOL_ID',
+  userPoolClientId: 'USER_POOL_CLIENT_ID',
+  dataKeyId: 'DATA_KEY_ID',
+  sandbox: 'SANDBOX_ENABLED',
+} as const;

@@ -1,0 +1,72 @@
+// The route table: every HTTP route of the wallet, the capability (Lambda function) that serves
+// it and who may call it. The CDK API construct and the local gateway are both built from it.
+// Plain data only: no handler or SDK imports, so `lib/` can load it without the runtime.
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * - `public`: no token (registration, sign-in, health).
+ * - `customer`: a Cognito access token and `X-Device-Id`.
+ * - `operators` / `compliance`: a token of a user in that Cognito group.
+ * - `sandbox`: no token; only deployed where the stage enables the sandbox, never in production.
+ */
+export type Access = 'public' | 'customer' | 'operators' | 'compliance' | 'sandbox';
+
+export type CapabilityName = 'platform' | 'onboarding' | 'sandbox';
+
+export interface Capability {
+  /** Lambda entry file, relative to the project root. */
+  readonly entry: string;
+  /** What the function may touch; the CDK construct grants exactly this and nothing more. */
+  readonly needs: {
+    readonly walletTable?: 'read' | 'readWrite';
+    readonly idempotencyTable?: boolean;
+    readonly settlementQueue?: 'send' | 'consume';
+    readonly userPool?: readonly string[];
+    readonly dataKey?: boolean;
+    readonly sms?: boolean;
+  };
+  /** Deployed only in stages with the sandbox switched on. */
+  readonly sandboxOnly?: boolean;
+}
+
+export const capabilities: Record<CapabilityName, Capability> = {
+  platform: { entry: 'functions/platform/api.handler.ts', needs: {} },
+  onboarding: {
+    entry: 'functions/onboarding/api.handler.ts',
+    needs: {
+      walletTable: 'readWrite',
+      idempotencyTable: true,
+      userPool: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser'],
+      dataKey: true,
+      sms: true,
+    },
+  },
+  sandbox: {
+    entry: 'functions/sandbox/api.handler.ts',
+    needs: { walletTable: 'read' },
+    sandboxOnly: true,
+  },
+};
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** API Gateway resource path, with `{name}` parameters. */
+  readonly path: string;
+  readonly capability: CapabilityName;
+  readonly access: Access;
+}
+
+export const routes: readonly Route[] = [
+  { method: 'GET', path: '/health', capability: 'platform', access: 'public' },
+
+  { method: 'POST', path: '/v1/registrations', capability: 'onboarding', access: 'public' },
+  { method: 'POST', path: '/v1/registrations/{registrationId}/confirm', capability: 'onboarding', access: 'public' },
+  { method: 'POST', path: '/v1/sessions', capability: 'onboarding', access: 'public' },
+  { method: 'GET', path: '/v1/me', capability: 'onboarding', access: 'customer' },
+  { method: 'POST', path: '/v1/devices/{deviceId}/trust-challenges', capability: 'onboarding', access: 'customer' },
+
+  { method: 'GET', path: '/sandbox/sms', capability: 'sandbox', access: 'sandbox' },
+];
+
+export const routeKey = (method: string, path: string): string => `${method} ${path}`;

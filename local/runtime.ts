@@ -1,0 +1,62 @@
+import { capabilities } from '../functions/routes.ts';
+import { startEngines } from './engines.ts';
+import { type Gateway, startGateway } from './gateway.ts';
+import { type Poller, type SqsHandler, startPoller } from './poller.ts';
+
+export interface Runtime {
+  url: string;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole wallet on one machine: DynamoDB Local, fauxqs and cognito-local with the resources
+ * of functions/resources.ts, the gateway serving functions/routes.ts, and the settlement poller.
+ * Handlers run in this process, reading the same environment variables as in Lambda.
+ */
+export async function startRuntime(options: { port: number }): Promise<Runtime> {
+  const engines = await startEngines();
+  Object.assign(process.env, engines.env, {
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  let gateway: Gateway | undefined;
+  const pollers: Poller[] = [];
+  try {
+    gateway = await startGateway({
+      port: options.port,
+      issuer: engines.env.COGNITO_ISSUER!,
+      jwksUrl: engines.env.COGNITO_JWKS_URL!,
+      clientId: engines.env.USER_POOL_CLIENT_ID!,
+      sandbox: engines.env.SANDBOX_ENABLED === 'true',
+    });
+    for (const capability of Object.values(capabilities)) {
+      if (capability.needs.settlementQueue !== 'consume') continue;
+      const entry = new URL(`../${capability.entry}`, import.meta.url).href;
+      pollers.push(
+        startPoller({
+          queueUrl: engines.env.SETTLEMENT_QUEUE_URL!,
+          handler: async () => ((await import(entry)) as { handler: SqsHandler }).handler,
+          onError: (error) => console.error('settlement poller', error),
+        }),
+      );
+    }
+  } catch (error) {
+    await gateway?.close();
+    await engines.stop();
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    url: gateway.url,
+    env: engines.env,
+    stop: () => {
+      stopping ??= (async () => {
+        await Promise.all(pollers.map((p) => p.stop()));
+        await gateway?.close();
+        await engines.stop();
+      })();
+      return stopping;
+    },
+  };
+}

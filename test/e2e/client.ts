@@ -1,0 +1,104 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { expect, inject } from 'vitest';
+
+// A small HTTP client for the e2e suite: what a mobile app does, nothing more.
+
+export const baseUrl = (): string => inject('baseUrl');
+
+export interface Reply<T = any> {
+  status: number;
+  json: T;
+  contentType: string;
+  headers: Headers;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  raw?: string;
+  token?: string;
+  device?: string;
+  idempotencyKey?: string;
+  headers?: Record<string, string>;
+}
+
+export async function api<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined || options.raw !== undefined) headers['content-type'] ??= 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.device) headers['x-device-id'] = options.device;
+  if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  const res = await fetch(baseUrl() + path, {
+    method,
+    headers,
+    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json, contentType: res.headers.get('content-type') ?? '', headers: res.headers };
+}
+
+export function expectProblem(reply: Reply, status: number, code: string): void {
+  expect({ status: reply.status, code: reply.json?.code }).toEqual({ status, code });
+  expect(reply.contentType).toContain('application/problem+json');
+  expect(reply.json).toMatchObject({ type: `/problems/${code}`, status });
+  expect(typeof reply.json.title).toBe('string');
+}
+
+let phoneSeq = randomInt(10_000_000, 89_999_999);
+export const newPhone = (): string => `09${String(phoneSeq++).padStart(8, '0')}`;
+export const strongPassword = (): string => `Str0ng!pass-${randomInt(1e6)}`;
+
+export async function otpFor(phone: string, reference: string): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const r = await api('GET', `/sandbox/sms?phoneNumber=${encodeURIComponent(phone)}&reference=${reference}`);
+    const hit = r.json?.items?.find((m: { otp?: string }) => m.otp);
+    if (hit) return hit.otp;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`no OTP for ${phone} / ${reference}`);
+}
+
+export interface Customer {
+  phone: string;
+  password: string;
+  device: string;
+  customerId: string;
+  token: string;
+}
+
+export async function startRegistration(phone = newPhone()) {
+  const r = await api('POST', '/v1/registrations', { body: { phoneNumber: phone } });
+  expect(r.status).toBe(201);
+  return { phone, registrationId: r.json.registrationId as string, expiresAt: r.json.expiresAt as string };
+}
+
+export async function register(): Promise<Customer> {
+  const { phone, registrationId } = await startRegistration();
+  const otp = await otpFor(phone, registrationId);
+  const password = strongPassword();
+  const device = randomUUID();
+  const confirmed = await api('POST', `/v1/registrations/${registrationId}/confirm`, {
+    body: { otp, password, deviceId: device },
+  });
+  expect(confirmed.status).toBe(201);
+  const session = await api('POST', '/v1/sessions', { body: { phoneNumber: phone, password, deviceId: device } });
+  expect(session.status).toBe(200);
+  return { phone, password, device, customerId: confirmed.json.customerId, token: session.json.accessToken };
+}
+
+/** Calls as the customer: token, device, and a fresh Idempotency-Key on POST. */
+export function as(c: Customer) {
+  return <T = any>(method: string, path: string, body?: unknown, options: CallOptions = {}) =>
+    api<T>(method, path, {
+      body,
+      token: c.token,
+      device: c.device,
+      idempotencyKey: method === 'POST' ? randomUUID() : undefined,
+      ...options,
+    });
+}
