@@ -1,8 +1,14 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type CapabilityName, type Route, routeKey, routes } from '../../routes.ts';
 import { logger } from '../observability/logger.ts';
+import { metrics } from '../observability/metrics.ts';
+import { tracer } from '../observability/tracer.ts';
 import { type Caller, callerFromClaims } from './caller.ts';
 import { idempotencyKeyPolicy, withIdempotencyKey } from './idempotency.ts';
 import { notFound, Problem, validationFailed } from './problem.ts';
@@ -118,6 +124,7 @@ function answerError(error: unknown, event: APIGatewayProxyEvent): APIGatewayPro
     });
   }
   logger.error('unexpected failure', { error: error as Error, path: event.resource });
+  metrics.addMetric('UnexpectedFailure', MetricUnit.Count, 1);
   // 5xx bodies never carry stack traces or internal names (API.md "Errors").
   return toProxyResult({
     status: 500,
@@ -136,19 +143,25 @@ export function apiHandler(capability: CapabilityName, endpoints: Endpoints) {
     throw new Error(`${capability}: no endpoint for ${missing.map((r) => routeKey(r.method, r.path))}`);
   const byKey = new Map(served.map((r) => [routeKey(r.method, r.path), r]));
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event, context) => {
-    const key = routeKey(event.httpMethod, event.resource);
-    const route = byKey.get(key);
-    const e = endpoints[key];
-    try {
-      if (!route || !e) throw notFound(`No route ${event.httpMethod} ${event.path}.`);
-      const result = await dispatch(route, e, event, context);
-      logger.info('request', { route: key, status: result.status });
-      return toProxyResult(result);
-    } catch (error) {
-      const answer = answerError(error, event);
-      logger.info('request', { route: key, status: answer.statusCode });
-      return answer;
-    }
-  });
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics))
+    .handler(async (event, context) => {
+      const key = routeKey(event.httpMethod, event.resource);
+      const route = byKey.get(key);
+      const e = endpoints[key];
+      try {
+        if (!route || !e) throw notFound(`No route ${event.httpMethod} ${event.path}.`);
+        const result = await dispatch(route, e, event, context);
+        logger.info('request', { route: key, status: result.status });
+        return toProxyResult(result);
+      } catch (error) {
+        const answer = answerError(error, event);
+        logger.info('request', { route: key, status: answer.statusCode });
+        return answer;
+      }
+    });
+  // The endpoint table rides along for docs/openapi.json (functions/core/http/openapi.ts).
+  return Object.assign(handler, { endpoints });
 }
