@@ -96,4 +96,7 @@ export const environmentVariables = {
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   dataKeyId: 'DATA_KEY_ID',
   sandbox: 'SANDBOX_ENABLED',
+  /** The production eKYC provider: issuer and JWKS URL of its signing keys. */
+  ekycIssuer: 'EKYC_ISSUER',
+  ekycJwksUrl: 'EKYC_JWKS_URL',
 } as const;

@@ -12,7 +12,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type Access = 'public' | 'customer' | 'operators' | 'compliance' | 'sandbox';
 
-export type CapabilityName = 'platform' | 'onboarding' | 'sandbox';
+export type CapabilityName = 'platform' | 'onboarding' | 'idExpiry' | 'sandbox';
 
 export interface Capability {
   /** Lambda entry file, relative to the project root. */
@@ -28,6 +28,8 @@ export interface Capability {
   };
   /** Deployed only in stages with the sandbox switched on. */
   readonly sandboxOnly?: boolean;
+  /** A scheduled job instead of an API handler: an EventBridge schedule expression. */
+  readonly schedule?: string;
 }
 
 export const capabilities: Record<CapabilityName, Capability> = {
@@ -42,9 +44,15 @@ export const capabilities: Record<CapabilityName, Capability> = {
       sms: true,
     },
   },
+  idExpiry: {
+    entry: 'functions/onboarding/id-expiry.handler.ts',
+    needs: { walletTable: 'readWrite', dataKey: true, sms: true },
+    // 01:00 in Hanoi (18:00 UTC): RULES.md §5 expiry warnings and re-verification.
+    schedule: 'cron(0 18 * * ? *)',
+  },
   sandbox: {
     entry: 'functions/sandbox/api.handler.ts',
-    needs: { walletTable: 'read' },
+    needs: { walletTable: 'readWrite' },
     sandboxOnly: true,
   },
 };
@@ -64,9 +72,16 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/registrations/{registrationId}/confirm', capability: 'onboarding', access: 'public' },
   { method: 'POST', path: '/v1/sessions', capability: 'onboarding', access: 'public' },
   { method: 'GET', path: '/v1/me', capability: 'onboarding', access: 'customer' },
+  { method: 'POST', path: '/v1/me/kyc', capability: 'onboarding', access: 'customer' },
   { method: 'POST', path: '/v1/devices/{deviceId}/trust-challenges', capability: 'onboarding', access: 'customer' },
+  { method: 'POST', path: '/v1/devices/{deviceId}/trust', capability: 'onboarding', access: 'customer' },
+  { method: 'POST', path: '/v1/wallets', capability: 'onboarding', access: 'customer' },
+  { method: 'GET', path: '/v1/wallets', capability: 'onboarding', access: 'customer' },
+  { method: 'GET', path: '/v1/wallets/{walletId}', capability: 'onboarding', access: 'customer' },
 
   { method: 'GET', path: '/sandbox/sms', capability: 'sandbox', access: 'sandbox' },
+  { method: 'POST', path: '/sandbox/ekyc/assertions', capability: 'sandbox', access: 'sandbox' },
+  { method: 'POST', path: '/sandbox/jobs/{job}', capability: 'sandbox', access: 'sandbox' },
 ];
 
 export const routeKey = (method: string, path: string): string => `${method} ${path}`;

@@ -10,6 +10,8 @@ const schema = z.object({
   userPoolClientId: z.string().optional(),
   dataKeyId: z.string().optional(),
   sandbox: z.enum(['true', 'false']).default('false'),
+  ekycIssuer: z.string().optional(),
+  ekycJwksUrl: z.url().optional(),
 });
 
 export type RuntimeConfig = z.infer<typeof schema> & { sandboxEnabled: boolean };

@@ -1,4 +1,5 @@
 import { container } from '../core/container.ts';
+import { walletView } from '../core/domain/wallet.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { created, ok } from '../core/http/result.ts';
 import { confirmRegistration } from '../core/use-cases/confirm-registration.ts';
@@ -6,7 +7,10 @@ import { getMe } from '../core/use-cases/get-me.ts';
 import { registerPhone } from '../core/use-cases/register-phone.ts';
 import { signIn } from '../core/use-cases/sign-in.ts';
 import { startDeviceTrust } from '../core/use-cases/start-device-trust.ts';
-import { confirmationBody, emptyBody, registrationBody, sessionBody } from './schemas.ts';
+import { submitKyc } from '../core/use-cases/submit-kyc.ts';
+import { trustDevice } from '../core/use-cases/trust-device.ts';
+import { listWallets, openWallet, ownWallet } from '../core/use-cases/wallets.ts';
+import { confirmationBody, emptyBody, kycBody, registrationBody, sessionBody, trustBody } from './schemas.ts';
 
 export const handler = apiHandler('onboarding', {
   'POST /v1/registrations': endpoint({
@@ -25,10 +29,33 @@ export const handler = apiHandler('onboarding', {
   'GET /v1/me': endpoint({
     handle: async ({ caller }) => ok(await getMe(container(), caller.subject)),
   }),
+  'POST /v1/me/kyc': endpoint({
+    body: kycBody,
+    idempotent: 'optional',
+    handle: async ({ body, caller, deviceId }) => ok(await submitKyc(container(), caller.subject, deviceId, body)),
+  }),
   'POST /v1/devices/{deviceId}/trust-challenges': endpoint({
     body: emptyBody,
     idempotent: true,
     handle: async ({ caller, params }) =>
       created(await startDeviceTrust(container(), caller.subject, params.deviceId!)),
+  }),
+  'POST /v1/devices/{deviceId}/trust': endpoint({
+    body: trustBody,
+    idempotent: 'optional',
+    handle: async ({ body, caller, params }) =>
+      ok(await trustDevice(container(), caller.subject, params.deviceId!, body)),
+  }),
+  'POST /v1/wallets': endpoint({
+    body: emptyBody,
+    idempotent: true,
+    handle: async ({ caller }) => created(await openWallet(container(), caller.subject)),
+  }),
+  'GET /v1/wallets': endpoint({
+    handle: async ({ caller }) => ok(await listWallets(container(), caller.subject)),
+  }),
+  'GET /v1/wallets/{walletId}': endpoint({
+    handle: async ({ caller, params }) =>
+      ok(walletView(await ownWallet(container(), caller.subject, params.walletId!))),
   }),
 });

@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { signSandboxAssertion } from '../core/adapters/ekyc/sandbox-ekyc-provider.ts';
 import { SandboxSmsOutbox } from '../core/adapters/sandbox/sms-outbox.ts';
 import { runtimeConfig } from '../core/config.ts';
+import { container } from '../core/container.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { notFound } from '../core/http/problem.ts';
-import { ok } from '../core/http/result.ts';
+import { created, ok } from '../core/http/result.ts';
+import { runIdExpiryJob } from '../core/use-cases/id-expiry-job.ts';
 import { phoneNumber } from '../onboarding/schemas.ts';
 
 // The outside world we do not own, simulated for local use and sandbox stages only. A stage
@@ -14,6 +17,10 @@ function sandboxOnly() {
   return config;
 }
 
+const jobs: Record<string, () => Promise<unknown>> = {
+  'id-expiry': () => runIdExpiryJob(container()),
+};
+
 export const handler = apiHandler('sandbox', {
   'GET /sandbox/sms': endpoint({
     query: z.object({ phoneNumber, reference: z.string().max(64).optional() }),
@@ -21,6 +28,29 @@ export const handler = apiHandler('sandbox', {
       const config = sandboxOnly();
       const outbox = new SandboxSmsOutbox(config.walletTable, () => new Date());
       return ok({ items: await outbox.list(query.phoneNumber, query.reference) });
+    },
+  }),
+  'POST /sandbox/ekyc/assertions': endpoint({
+    body: z.strictObject({
+      idNumber: z.string().max(32),
+      fullName: z.string().max(200),
+      dateOfBirth: z.string().max(10),
+      nonce: z.string().max(128).optional(),
+      faceMatch: z.boolean(),
+      liveness: z.boolean(),
+      source: z.enum(['CCCD_CHIP', 'VNEID', 'PROVIDER_DB']).optional(),
+    }),
+    handle: async ({ body }) => {
+      sandboxOnly();
+      return created({ assertion: await signSandboxAssertion(body, container().clock.now()) });
+    },
+  }),
+  'POST /sandbox/jobs/{job}': endpoint({
+    handle: async ({ params }) => {
+      sandboxOnly();
+      const job = jobs[params.job!];
+      if (!job) throw notFound('No such job.');
+      return ok(await job());
     },
   }),
 });

@@ -102,3 +102,77 @@ export function as(c: Customer) {
       ...options,
     });
 }
+
+let idSeq = randomInt(100_000_000, 899_999_999);
+export const newIdNumber = (): string => `079${String(idSeq++).padStart(9, '0')}`;
+
+export interface Identity {
+  fullName: string;
+  dateOfBirth: string;
+  nationality: string;
+  idNumber: string;
+  idExpiryDate: string;
+}
+
+export const identity = (overrides: Partial<Identity> = {}): Identity => ({
+  fullName: 'Nguyễn Văn An',
+  dateOfBirth: '1990-04-12',
+  nationality: 'VN',
+  idNumber: newIdNumber(),
+  idExpiryDate: '2040-04-12',
+  ...overrides,
+});
+
+export async function assertion(
+  id: Pick<Identity, 'idNumber' | 'fullName' | 'dateOfBirth'>,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const r = await api('POST', '/sandbox/ekyc/assertions', {
+    body: {
+      idNumber: id.idNumber,
+      fullName: id.fullName,
+      dateOfBirth: id.dateOfBirth,
+      faceMatch: true,
+      liveness: true,
+      source: 'CCCD_CHIP',
+      ...extra,
+    },
+  });
+  expect(r.status).toBe(201);
+  return r.json.assertion;
+}
+
+export interface VerifiedCustomer extends Customer {
+  identity: Identity;
+  softOtpSecret: string;
+}
+
+export async function kyc(c: Customer, id: Identity = identity(), ekycAssertion?: string) {
+  return as(c)('POST', '/v1/me/kyc', {
+    kind: 'INDIVIDUAL',
+    ...id,
+    idDocumentType: 'CCCD_CHIP',
+    ekycAssertion: ekycAssertion ?? (await assertion(id)),
+  });
+}
+
+export async function verifiedCustomer(id: Identity = identity()): Promise<VerifiedCustomer> {
+  const c = await register();
+  const r = await kyc(c, id);
+  expect(r.json.status).toBe('VERIFIED');
+  return { ...c, identity: id, softOtpSecret: r.json.softOtp.secret };
+}
+
+export async function openWallet(c: Customer) {
+  const r = await as(c)('POST', '/v1/wallets', {});
+  expect(r.status).toBe(201);
+  return r.json as { walletId: string; status: string; balance: number; currency: string };
+}
+
+export async function signInOn(c: Customer, device: string) {
+  const r = await api('POST', '/v1/sessions', {
+    body: { phoneNumber: c.phone, password: c.password, deviceId: device },
+  });
+  expect(r.status).toBe(200);
+  return { ...c, device, token: r.json.accessToken as string, deviceTrusted: r.json.deviceTrusted as boolean };
+}

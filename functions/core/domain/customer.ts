@@ -2,13 +2,52 @@
 export type CustomerStatus = 'REGISTERED' | 'VERIFIED' | 'REJECTED' | 'REVERIFICATION_REQUIRED';
 export type CustomerKind = 'INDIVIDUAL' | 'ORGANIZATION';
 
+/** A person's identity as kept at rest: ID number and birth date encrypted, a keyed hash for look-ups. */
+export interface StoredIdentity {
+  fullName: string;
+  nationality: string;
+  idNumberHash: string;
+  idNumberMask: string;
+  idNumberEnc: string;
+  dateOfBirthEnc: string;
+  idExpiryDate: string;
+}
+
+export interface OrganizationProfile {
+  legalName: string;
+  shortName: string;
+  enterpriseCode: string;
+  taxCode?: string;
+  headOfficeAddress: string;
+  tradingAddress: string;
+  phoneNumber: string;
+}
+
+export interface MerchantProfile {
+  displayName: string;
+  mcc: string;
+}
+
 export interface Customer {
   customerId: string;
   phoneNumber: string;
   status: CustomerStatus;
   kind: CustomerKind;
   createdAt: string;
+  /** The individual, or an organisation's legal representative. */
+  identity?: StoredIdentity;
+  organization?: OrganizationProfile;
+  merchant?: MerchantProfile;
+  rejectionReasons?: string[];
+  verifiedAt?: string;
+  /** The wallet that receives P2P sent to this customer's phone number. */
+  defaultWalletId?: string;
+  /** The expiry date a 30-day warning was sent for, so the job warns once. */
+  expiryWarnedFor?: string;
 }
+
+/** RULES.md §5: no electronic payments while unverified or once the ID has expired. */
+export const mayMoveMoney = (customer: Customer): boolean => customer.status === 'VERIFIED';
 
 /** RULES.md §6, Circular 40 Art. 26: personal wallets move at most 100,000,000 VND a month. */
 export const monthlyCap = 100_000_000;

@@ -28,8 +28,11 @@ export interface RouteInput<B, Q> {
 export interface Endpoint<B = unknown, Q = unknown> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
-  /** A POST that creates something: needs `Idempotency-Key` (API.md "Idempotency"). */
-  idempotent?: boolean;
+  /**
+   * `true`: a POST that creates something and needs `Idempotency-Key` (API.md "Idempotency").
+   * `'optional'`: honours the header when a client sends it (KYC, device trust).
+   */
+  idempotent?: boolean | 'optional';
   handle(input: RouteInput<B, Q>, context: Context): Promise<HttpResult>;
 }
 
@@ -71,8 +74,9 @@ function authorize(route: Route, event: APIGatewayProxyEvent): { caller: Caller;
   return { caller, deviceId };
 }
 
-function idempotencyKey(event: APIGatewayProxyEvent): string {
+function idempotencyKey(event: APIGatewayProxyEvent, required: boolean): string | undefined {
   const key = header(event, 'idempotency-key');
+  if (!required && (key === undefined || key === '')) return undefined;
   if (key === undefined || key === '') {
     throw new Problem(400, 'idempotency-key-missing', 'This request needs an Idempotency-Key header.');
   }
@@ -84,7 +88,7 @@ function idempotencyKey(event: APIGatewayProxyEvent): string {
 
 async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, context: Context): Promise<HttpResult> {
   const { caller, deviceId } = authorize(route, event);
-  const key = e.idempotent ? idempotencyKey(event) : undefined;
+  const key = e.idempotent ? idempotencyKey(event, e.idempotent === true) : undefined;
   const rawBody = e.body ? parseJson(event.body, event.isBase64Encoded) : undefined;
   const run = () =>
     e.handle(

@@ -16,6 +16,19 @@ export interface Device {
   trusted: boolean;
   firstSeenAt: string;
   lastSeenAt: string;
+  trustedAt?: string;
+  /** The device's soft-OTP secret, encrypted by the key ring (RULES.md §3: one device only). */
+  softOtpSecretEnc?: string;
+}
+
+export interface KycCompletion {
+  customerId: string;
+  /** Everything the customer record gains: identity, organisation, merchant. */
+  profile: Pick<Customer, 'kind' | 'identity' | 'organization' | 'merchant'>;
+  /** Uniqueness guards: the ID number hash of an individual, the enterprise code of an organisation. */
+  guard: { kind: 'IDENTITY' | 'ENTERPRISE'; value: string };
+  device: { deviceId: string; softOtpSecretEnc: string };
+  now: Date;
 }
 
 export interface TrustChallenge {
@@ -54,4 +67,19 @@ export interface OnboardingStore {
   ): Promise<void>;
 
   createTrustChallenge(challenge: TrustChallenge): Promise<void>;
+  /** Uses the challenge once, if it is this customer's, for this device and still alive. */
+  consumeTrustChallenge(challengeId: string, customerId: string, deviceId: string, now: Date): Promise<boolean>;
+  getDevice(customerId: string, deviceId: string): Promise<Device | undefined>;
+  trustDevice(customerId: string, deviceId: string, softOtpSecretEnc: string, now: Date): Promise<void>;
+
+  /**
+   * VERIFIED, with the identity, the uniqueness guard and the trusted device, all or nothing.
+   * 'duplicate' when the guard already belongs to another customer (Decree 52 Art. 8).
+   */
+  completeKyc(completion: KycCompletion): Promise<'verified' | 'duplicate'>;
+  rejectKyc(customerId: string, reasons: string[], now: Date): Promise<void>;
+  /** Customers whose ID expires on the given day (the expiry job's index). */
+  customersWithIdExpiringOn(day: string): Promise<string[]>;
+  setCustomerStatus(customerId: string, status: Customer['status'], expected: Customer['status']): Promise<boolean>;
+  markExpiryWarned(customerId: string, expiryDate: string): Promise<boolean>;
 }

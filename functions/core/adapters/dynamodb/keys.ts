@@ -25,6 +25,14 @@ export const keys = {
     sk: `${sentAt}#${id}`,
   }),
   sandboxSmsPartition: (phoneNumber: string): string => `SANDBOX#SMS#${phoneNumber}`,
+  /** Uniqueness guard: one customer per ID number hash or enterprise code (Decree 52 Art. 8). */
+  identityGuard: (kind: 'IDENTITY' | 'ENTERPRISE', value: string): Key => ({ pk: `${kind}#${value}`, sk: kind }),
+  /** GSI1 partition listing customers by ID expiry day, for the expiry job. */
+  idExpiryIndex: (day: string): string => `IDEXPIRY#${day}`,
+  wallet: (walletId: string): Key => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
+  /** GSI1 partition listing a customer's wallets. */
+  walletsOfOwner: (ownerId: string): string => `OWNER#${ownerId}`,
+  watchlist: (kind: string, valueHash: string): Key => ({ pk: `WATCH#${kind}#${valueHash}`, sk: 'WATCH' }),
   dataKey: (): Key => ({ pk: 'SYSTEM#KEYRING', sk: 'DATAKEY#v1' }),
 };
 

@@ -1,7 +1,20 @@
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Customer } from '../../domain/customer.ts';
-import type { Device, OnboardingStore, Registration, TrustChallenge } from '../../ports/onboarding-store.ts';
+import type {
+  Device,
+  KycCompletion,
+  OnboardingStore,
+  Registration,
+  TrustChallenge,
+} from '../../ports/onboarding-store.ts';
 import { dynamo, isConditionFailure } from './client.ts';
 import { keys, ttlAfter } from './keys.ts';
 
@@ -120,8 +133,8 @@ export class DynamoOnboardingStore implements OnboardingStore {
   async getCustomer(customerId: string): Promise<Customer | undefined> {
     const out = await this.#db.send(new GetCommand({ TableName: this.table, Key: keys.customer(customerId) }));
     if (!out.Item) return undefined;
-    const { customerId: id, phoneNumber, status, kind, createdAt } = out.Item as Customer;
-    return { customerId: id, phoneNumber, status, kind, createdAt };
+    const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...customer } = out.Item;
+    return customer as Customer;
   }
 
   async monthlyUsage(customerId: string, month: string): Promise<number> {
@@ -180,8 +193,184 @@ export class DynamoOnboardingStore implements OnboardingStore {
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const { trusted, firstSeenAt, lastSeenAt } = out.Attributes as Device;
-    return { deviceId, trusted, firstSeenAt, lastSeenAt };
+    return out.Attributes as Device;
+  }
+
+  async getDevice(customerId: string, deviceId: string): Promise<Device | undefined> {
+    const out = await this.#db.send(
+      new GetCommand({ TableName: this.table, Key: keys.device(customerId, deviceId), ConsistentRead: true }),
+    );
+    return out.Item as Device | undefined;
+  }
+
+  async trustDevice(customerId: string, deviceId: string, softOtpSecretEnc: string, now: Date): Promise<void> {
+    const at = now.toISOString();
+    await this.#db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.device(customerId, deviceId),
+        UpdateExpression:
+          'SET deviceId = :id, trusted = :yes, trustedAt = :at, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)',
+        ExpressionAttributeValues: { ':id': deviceId, ':yes': true, ':at': at, ':secret': softOtpSecretEnc },
+      }),
+    );
+  }
+
+  async consumeTrustChallenge(challengeId: string, customerId: string, deviceId: string, now: Date): Promise<boolean> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.trustChallenge(challengeId),
+          UpdateExpression: 'SET usedAt = :now',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(usedAt) AND customerId = :c AND deviceId = :d AND expiresAt > :now',
+          ExpressionAttributeValues: { ':now': now.toISOString(), ':c': customerId, ':d': deviceId },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async completeKyc({ customerId, profile, guard, device, now }: KycCompletion): Promise<'verified' | 'duplicate'> {
+    const at = now.toISOString();
+    const expiry = profile.identity?.idExpiryDate;
+    try {
+      await this.#db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.identityGuard(guard.kind, guard.value), customerId },
+                ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
+                ExpressionAttributeValues: { ':me': customerId },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.customer(customerId),
+                UpdateExpression:
+                  'SET #status = :verified, kind = :kind, #identity = :identity, organization = :org, merchant = :merchant, verifiedAt = :at, gsi1pk = :expiryPk, gsi1sk = :me REMOVE rejectionReasons',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeNames: { '#status': 'status', '#identity': 'identity' },
+                ExpressionAttributeValues: {
+                  ':verified': 'VERIFIED',
+                  ':kind': profile.kind,
+                  ':identity': profile.identity ?? null,
+                  ':org': profile.organization ?? null,
+                  ':merchant': profile.merchant ?? null,
+                  ':at': at,
+                  ':expiryPk': expiry ? keys.idExpiryIndex(expiry) : 'IDEXPIRY#none',
+                  ':me': customerId,
+                },
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.device(customerId, device.deviceId),
+                UpdateExpression:
+                  'SET deviceId = :id, trusted = :yes, trustedAt = :at, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)',
+                ExpressionAttributeValues: {
+                  ':id': device.deviceId,
+                  ':yes': true,
+                  ':at': at,
+                  ':secret': device.softOtpSecretEnc,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return 'verified';
+    } catch (error) {
+      if (isConditionFailure(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async rejectKyc(customerId: string, reasons: string[], now: Date): Promise<void> {
+    await this.#db
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.customer(customerId),
+          UpdateExpression: 'SET #status = :rejected, rejectionReasons = :reasons, rejectedAt = :at',
+          // A verified customer who sends a bad re-verification keeps what they had.
+          ConditionExpression: '#status <> :verified',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':rejected': 'REJECTED',
+            ':verified': 'VERIFIED',
+            ':reasons': reasons,
+            ':at': now.toISOString(),
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+  }
+
+  async customersWithIdExpiringOn(day: string): Promise<string[]> {
+    const ids: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.idExpiryIndex(day) },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) ids.push(item.customerId as string);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return ids;
+  }
+
+  async setCustomerStatus(customerId: string, status: Customer['status'], expected: Customer['status']) {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.customer(customerId),
+          UpdateExpression: 'SET #status = :status',
+          ConditionExpression: '#status = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status, ':expected': expected },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async markExpiryWarned(customerId: string, expiryDate: string): Promise<boolean> {
+    try {
+      await this.#db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.customer(customerId),
+          UpdateExpression: 'SET expiryWarnedFor = :d',
+          ConditionExpression: 'attribute_not_exists(expiryWarnedFor) OR expiryWarnedFor <> :d',
+          ExpressionAttributeValues: { ':d': expiryDate },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
   }
 
   async recordAuthEvent(customerId: string, event: { kind: string; deviceId: string; trusted: boolean }, now: Date) {

@@ -1,0 +1,23 @@
+// Wallet states (API.md). A wallet moves no money until it is linked to its owner's own bank
+// account or card (RULES.md §6, Decree 52 Art. 6).
+export type WalletStatus = 'PENDING_LINK' | 'ACTIVE' | 'LOCKED' | 'FROZEN' | 'CLOSED';
+
+export interface Wallet {
+  walletId: string;
+  ownerId: string;
+  /** Organisation wallets follow groups II.1/II.2 and are exempt from the monthly cap. */
+  ownerKind: 'INDIVIDUAL' | 'ORGANIZATION';
+  /** A merchant's wallet receives PAYMENTs (its id is the `merchantId`). */
+  merchant: boolean;
+  status: WalletStatus;
+  balance: number;
+  currency: 'VND';
+  createdAt: string;
+}
+
+export const walletView = (w: Wallet) => ({
+  walletId: w.walletId,
+  status: w.status,
+  balance: w.balance,
+  currency: w.currency,
+});

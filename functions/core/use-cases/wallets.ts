@@ -1,0 +1,35 @@
+import { ulid } from 'ulid';
+import type { Services } from '../container.ts';
+import { walletView } from '../domain/wallet.ts';
+import { notFound } from '../http/problem.ts';
+import { kycRequired } from './trust-device.ts';
+
+/** POST /v1/wallets: only VERIFIED customers; a new wallet waits for its bank link (RULES.md §6). */
+export async function openWallet({ store, wallets, clock }: Services, customerId: string) {
+  const customer = await store.getCustomer(customerId);
+  if (!customer || customer.status !== 'VERIFIED') throw kycRequired();
+  const now = clock.now();
+  const wallet = {
+    walletId: ulid(now.getTime()),
+    ownerId: customerId,
+    ownerKind: customer.kind,
+    merchant: customer.merchant !== undefined && customer.merchant !== null,
+    status: 'PENDING_LINK' as const,
+    balance: 0,
+    currency: 'VND' as const,
+    createdAt: now.toISOString(),
+  };
+  await wallets.create(wallet);
+  return walletView(wallet);
+}
+
+export async function listWallets({ wallets }: Services, customerId: string) {
+  return { items: (await wallets.listByOwner(customerId)).map(walletView) };
+}
+
+/** Another customer's wallet answers 404, as if it did not exist (API.md "Ownership"). */
+export async function ownWallet({ wallets }: Services, customerId: string, walletId: string) {
+  const wallet = await wallets.get(walletId);
+  if (!wallet || wallet.ownerId !== customerId) throw notFound('No such wallet.');
+  return wallet;
+}
