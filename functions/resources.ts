@@ -13,6 +13,8 @@ export interface TableDefinition {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly timeToLiveAttribute: string;
+  /** Created only in stages with the sandbox switched on (never in production). */
+  readonly sandboxOnly?: boolean;
   readonly globalSecondaryIndexes: readonly {
     readonly indexName: string;
     readonly partitionKey: KeyAttribute;
@@ -43,7 +45,17 @@ export const idempotencyTable = {
   globalSecondaryIndexes: [],
 } as const satisfies TableDefinition;
 
-export const tables = [walletTable, idempotencyTable] as const;
+/** The sandbox bank's own books: accounts, cards (hashed), movements, faults. Sandbox stages only. */
+export const sandboxBankTable = {
+  name: 'sandbox-bank',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'ttl',
+  sandboxOnly: true,
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+export const tables = [walletTable, idempotencyTable, sandboxBankTable] as const;
 
 export interface QueueDefinition {
   readonly name: string;
@@ -96,6 +108,7 @@ export const environmentVariables = {
   userPoolClientId: 'USER_POOL_CLIENT_ID',
   dataKeyId: 'DATA_KEY_ID',
   sandbox: 'SANDBOX_ENABLED',
+  sandboxBankTable: 'SANDBOX_BANK_TABLE_NAME',
   /** The production eKYC provider: issuer and JWKS URL of its signing keys. */
   ekycIssuer: 'EKYC_ISSUER',
   ekycJwksUrl: 'EKYC_JWKS_URL',

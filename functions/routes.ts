@@ -12,7 +12,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type Access = 'public' | 'customer' | 'operators' | 'compliance' | 'sandbox';
 
-export type CapabilityName = 'platform' | 'onboarding' | 'idExpiry' | 'sandbox';
+export type CapabilityName = 'platform' | 'onboarding' | 'idExpiry' | 'linking' | 'sandbox';
 
 export interface Capability {
   /** Lambda entry file, relative to the project root. */
@@ -25,6 +25,8 @@ export interface Capability {
     readonly userPool?: readonly string[];
     readonly dataKey?: boolean;
     readonly sms?: boolean;
+    /** The sandbox bank's table: granted only in stages with the sandbox. */
+    readonly sandboxBank?: boolean;
   };
   /** Deployed only in stages with the sandbox switched on. */
   readonly sandboxOnly?: boolean;
@@ -50,9 +52,13 @@ export const capabilities: Record<CapabilityName, Capability> = {
     // 01:00 in Hanoi (18:00 UTC): RULES.md §5 expiry warnings and re-verification.
     schedule: 'cron(0 18 * * ? *)',
   },
+  linking: {
+    entry: 'functions/linking/api.handler.ts',
+    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, sandboxBank: true },
+  },
   sandbox: {
     entry: 'functions/sandbox/api.handler.ts',
-    needs: { walletTable: 'readWrite' },
+    needs: { walletTable: 'readWrite', sandboxBank: true, dataKey: true },
     sandboxOnly: true,
   },
 };
@@ -79,7 +85,20 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/wallets', capability: 'onboarding', access: 'customer' },
   { method: 'GET', path: '/v1/wallets/{walletId}', capability: 'onboarding', access: 'customer' },
 
+  { method: 'POST', path: '/v1/wallets/{walletId}/links', capability: 'linking', access: 'customer' },
+  { method: 'GET', path: '/v1/wallets/{walletId}/links', capability: 'linking', access: 'customer' },
+  { method: 'DELETE', path: '/v1/wallets/{walletId}/links/{linkId}', capability: 'linking', access: 'customer' },
+
   { method: 'GET', path: '/sandbox/sms', capability: 'sandbox', access: 'sandbox' },
+  { method: 'POST', path: '/sandbox/bank/accounts', capability: 'sandbox', access: 'sandbox' },
+  {
+    method: 'GET',
+    path: '/sandbox/bank/accounts/{bankCode}/{accountNumber}',
+    capability: 'sandbox',
+    access: 'sandbox',
+  },
+  { method: 'GET', path: '/sandbox/bank/guarantee', capability: 'sandbox', access: 'sandbox' },
+  { method: 'POST', path: '/sandbox/bank/faults', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/ekyc/assertions', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/jobs/{job}', capability: 'sandbox', access: 'sandbox' },
 ];

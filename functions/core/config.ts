@@ -10,6 +10,7 @@ const schema = z.object({
   userPoolClientId: z.string().optional(),
   dataKeyId: z.string().optional(),
   sandbox: z.enum(['true', 'false']).default('false'),
+  sandboxBankTable: z.string().optional(),
   ekycIssuer: z.string().optional(),
   ekycJwksUrl: z.url().optional(),
 });

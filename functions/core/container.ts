@@ -3,17 +3,21 @@ import { CognitoIdentityProvider } from './adapters/cognito/cognito-identity-pro
 import { EnvelopeKeyRing } from './adapters/crypto/envelope-key-ring.ts';
 import { kmsRootKey } from './adapters/crypto/kms-root-key.ts';
 import { dynamo } from './adapters/dynamodb/client.ts';
+import { DynamoLinkStore } from './adapters/dynamodb/link-store.ts';
 import { DynamoOnboardingStore } from './adapters/dynamodb/onboarding-store.ts';
 import { DynamoWalletStore } from './adapters/dynamodb/wallet-store.ts';
 import { DynamoWatchlist } from './adapters/dynamodb/watchlist.ts';
 import { JwsEkycVerifier } from './adapters/ekyc/jws-ekyc-verifier.ts';
+import { SandboxBank, SandboxBankPort } from './adapters/sandbox/sandbox-bank.ts';
 import { SandboxSmsOutbox } from './adapters/sandbox/sms-outbox.ts';
 import { SnsSmsSender } from './adapters/sms/sns-sms-sender.ts';
 import { runtimeConfig } from './config.ts';
+import type { BankPort } from './ports/bank.ts';
 import { type Clock, systemClock } from './ports/clock.ts';
 import type { EkycVerifier } from './ports/ekyc.ts';
 import type { IdentityProvider } from './ports/identity-provider.ts';
 import type { KeyRing } from './ports/key-ring.ts';
+import type { LinkStore } from './ports/link-store.ts';
 import type { OnboardingStore } from './ports/onboarding-store.ts';
 import type { SmsSender } from './ports/sms.ts';
 import type { WalletStore } from './ports/wallet-store.ts';
@@ -24,6 +28,8 @@ export interface Services {
   clock: Clock;
   store: OnboardingStore;
   wallets: WalletStore;
+  links: LinkStore;
+  bank: BankPort;
   watchlist: Watchlist;
   ekyc: EkycVerifier;
   sms: SmsSender;
@@ -64,6 +70,8 @@ export function container(): Services {
     clock,
     store: new DynamoOnboardingStore(config.walletTable),
     wallets: new DynamoWalletStore(config.walletTable),
+    links: new DynamoLinkStore(config.walletTable),
+    bank: bankPort(config, now),
     watchlist: new DynamoWatchlist(config.walletTable, keyRingOnce),
     ekyc: new JwsEkycVerifier({
       ...(config.ekycIssuer && config.ekycJwksUrl
@@ -77,6 +85,19 @@ export function container(): Services {
     keyRing: keyRingOnce,
   };
   return services;
+}
+
+/**
+ * The sandbox bank in sandbox stages and locally. Production needs a real bank integration (the
+ * bank's API behind BankPort), which this project does not ship: it refuses to start without one.
+ */
+function bankPort(config: ReturnType<typeof runtimeConfig>, now: () => Date): BankPort {
+  if (config.sandboxEnabled && config.sandboxBankTable)
+    return new SandboxBankPort(new SandboxBank(config.sandboxBankTable, now));
+  const missing = async () => {
+    throw new Error('no bank adapter is configured for this stage');
+  };
+  return { verifyOwner: missing, pull: missing, push: missing, status: missing, guaranteeBalance: missing };
 }
 
 /** Tests swap single ports (the clock, say) without touching the rest. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { signSandboxAssertion } from '../core/adapters/ekyc/sandbox-ekyc-provider.ts';
+import { SandboxBank } from '../core/adapters/sandbox/sandbox-bank.ts';
 import { SandboxSmsOutbox } from '../core/adapters/sandbox/sms-outbox.ts';
 import { runtimeConfig } from '../core/config.ts';
 import { container } from '../core/container.ts';
@@ -15,6 +16,11 @@ function sandboxOnly() {
   const config = runtimeConfig();
   if (!config.sandboxEnabled) throw notFound();
   return config;
+}
+
+function sandboxBank() {
+  const config = sandboxOnly();
+  return new SandboxBank(config.sandboxBankTable!, () => container().clock.now());
 }
 
 const jobs: Record<string, () => Promise<unknown>> = {
@@ -43,6 +49,44 @@ export const handler = apiHandler('sandbox', {
     handle: async ({ body }) => {
       sandboxOnly();
       return created({ assertion: await signSandboxAssertion(body, container().clock.now()) });
+    },
+  }),
+  'POST /sandbox/bank/accounts': endpoint({
+    body: z.strictObject({
+      bankCode: z.string().min(2).max(10),
+      accountNumber: z.string().regex(/^\d{6,19}$/),
+      cardNumber: z
+        .string()
+        .regex(/^\d{12,19}$/)
+        .optional(),
+      holderName: z.string().min(1).max(200),
+      idNumber: z.string().min(1).max(32),
+      balance: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    }),
+    handle: async ({ body }) => {
+      await sandboxBank().openAccount(body);
+      return created({ bankCode: body.bankCode, accountNumber: body.accountNumber, balance: body.balance });
+    },
+  }),
+  'GET /sandbox/bank/accounts/{bankCode}/{accountNumber}': endpoint({
+    handle: async ({ params }) => {
+      const account = await sandboxBank().account(params.bankCode!, params.accountNumber!);
+      if (!account) throw notFound('No such sandbox account.');
+      const { idNumber: _id, ...visible } = account;
+      return ok(visible);
+    },
+  }),
+  'GET /sandbox/bank/guarantee': endpoint({
+    handle: async () => ok(await sandboxBank().guarantee()),
+  }),
+  'POST /sandbox/bank/faults': endpoint({
+    body: z.strictObject({
+      mode: z.enum(['NONE', 'TIMEOUT', 'DECLINE', 'ERROR']),
+      count: z.number().int().min(1).max(1000).default(1),
+    }),
+    handle: async ({ body }) => {
+      await sandboxBank().setFaults(body.mode, body.count);
+      return ok(body);
     },
   }),
   'POST /sandbox/jobs/{job}': endpoint({

@@ -176,3 +176,83 @@ export async function signInOn(c: Customer, device: string) {
   expect(r.status).toBe(200);
   return { ...c, device, token: r.json.accessToken as string, deviceTrusted: r.json.deviceTrusted as boolean };
 }
+
+let accountSeq = randomInt(10_000_000, 89_999_999);
+export const newAccountNumber = (): string => `10${accountSeq++}`;
+
+export function luhnCard(valid = true, bin = '970436'): string {
+  const body = bin + String(randomInt(1e9)).padStart(9, '0');
+  for (let d = 0; d < 10; d++) {
+    const candidate = body + d;
+    const ok =
+      [...candidate].reverse().reduce((s, ch, i) => {
+        let x = Number(ch);
+        if (i % 2) {
+          x *= 2;
+          if (x > 9) x -= 9;
+        }
+        return s + x;
+      }, 0) %
+        10 ===
+      0;
+    if (ok === valid) return candidate;
+  }
+  throw new Error('unreachable');
+}
+
+export interface BankAccount {
+  bankCode: string;
+  accountNumber: string;
+  cardNumber?: string;
+}
+
+export async function bankAccount(
+  holder: { name: string; idNumber: string },
+  {
+    balance = 2_000_000_000,
+    bankCode = 'VCB',
+    cardNumber,
+  }: { balance?: number; bankCode?: string; cardNumber?: string } = {},
+): Promise<BankAccount> {
+  const accountNumber = newAccountNumber();
+  const r = await api('POST', '/sandbox/bank/accounts', {
+    body: {
+      bankCode,
+      accountNumber,
+      holderName: holder.name,
+      idNumber: holder.idNumber,
+      balance,
+      ...(cardNumber ? { cardNumber } : {}),
+    },
+  });
+  expect(r.status).toBe(201);
+  return { bankCode, accountNumber, ...(cardNumber ? { cardNumber } : {}) };
+}
+
+export const holderOf = (c: VerifiedCustomer) => ({ name: c.identity.fullName, idNumber: c.identity.idNumber });
+
+export async function link(c: Customer, walletId: string, instrument: Record<string, string>) {
+  const r = await as(c)('POST', `/v1/wallets/${walletId}/links`, instrument);
+  expect(r.status, JSON.stringify(r.json)).toBe(201);
+  return r.json as { linkId: string; bankCode: string; maskedNumber: string; status: string };
+}
+
+export interface ActiveCustomer extends VerifiedCustomer {
+  walletId: string;
+  linkId: string;
+  account: BankAccount;
+}
+
+export async function activeCustomer(): Promise<ActiveCustomer> {
+  const c = await verifiedCustomer();
+  const w = await openWallet(c);
+  const account = await bankAccount(holderOf(c));
+  const l = await link(c, w.walletId, { bankCode: account.bankCode, accountNumber: account.accountNumber });
+  return { ...c, walletId: w.walletId, linkId: l.linkId, account };
+}
+
+export async function bankBalance(account: BankAccount): Promise<number> {
+  const r = await api('GET', `/sandbox/bank/accounts/${account.bankCode}/${account.accountNumber}`);
+  expect(r.status).toBe(200);
+  return r.json.balance;
+}

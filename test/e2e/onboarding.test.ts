@@ -24,10 +24,7 @@ const yearsAgo = (years: number, days = 0) => {
   return d.toISOString().slice(0, 10);
 };
 
-async function signWith(
-  claims: Record<string, unknown>,
-  { key = sandboxEkycPrivateJwk, iat = Math.floor(Date.now() / 1000) } = {},
-) {
+async function signWith(claims: object, { key = sandboxEkycPrivateJwk, iat = Math.floor(Date.now() / 1000) } = {}) {
   return new SignJWT({ faceMatch: true, liveness: true, source: 'CCCD_CHIP', ...claims })
     .setProtectedHeader({ alg: 'ES256', kid: key.kid! })
     .setIssuer(sandboxEkycIssuer)

@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { signSandboxAssertion } from '../../functions/core/adapters/ekyc/sandbox-ekyc-provider.ts';
-import { SandboxSmsOutbox } from '../../functions/core/adapters/sandbox/sms-outbox.ts';
 import { container, overrideServices } from '../../functions/core/container.ts';
-import type { PhoneNumber } from '../../functions/core/domain/phone.ts';
 import type { Clock } from '../../functions/core/ports/clock.ts';
-import { confirmRegistration } from '../../functions/core/use-cases/confirm-registration.ts';
 import { runIdExpiryJob } from '../../functions/core/use-cases/id-expiry-job.ts';
-import { registerPhone } from '../../functions/core/use-cases/register-phone.ts';
 import { submitKyc } from '../../functions/core/use-cases/submit-kyc.ts';
 import { openWallet } from '../../functions/core/use-cases/wallets.ts';
+import { kycInput, newIdNumber, registeredCustomer } from '../support/journeys.ts';
 
 // Onboarding rules that need a moving clock or an operator's data, against the real engines.
 
@@ -19,37 +15,6 @@ const clock = {
   },
 } satisfies Clock & { at: Date };
 overrideServices({ clock });
-let seq = 50_000_000 + Math.floor(Math.random() * 9_000_000);
-const newPhone = () => `+8497${seq++}` as PhoneNumber;
-let idSeq = 100_000_000 + Math.floor(Math.random() * 800_000_000);
-const newIdNumber = () => `001${idSeq++}`;
-
-async function registeredCustomer() {
-  const phone = newPhone();
-  const { registrationId } = await registerPhone(container(), phone);
-  const outbox = new SandboxSmsOutbox(process.env.WALLET_TABLE_NAME!, () => clock.now());
-  const [sms] = await outbox.list(phone, registrationId);
-  const { customerId } = await confirmRegistration(container(), {
-    registrationId,
-    otp: sms!.otp!,
-    password: 'Str0ng!pass',
-    deviceId: 'd',
-  });
-  return { customerId, phone };
-}
-
-async function kycInput(idExpiryDate = '2040-01-01', idNumber = newIdNumber()) {
-  const person = { fullName: 'Lê Thị Hoa', dateOfBirth: '1985-06-01', idNumber };
-  return {
-    kind: 'INDIVIDUAL' as const,
-    idDocumentType: 'CCCD_CHIP' as const,
-    nationality: 'VN',
-    idExpiryDate,
-    ...person,
-    ekycAssertion: await signSandboxAssertion({ ...person, faceMatch: true, liveness: true }, clock.now()),
-  };
-}
-
 describe('watch-list screening at opening (RULES.md §5, §7)', () => {
   it('rejects an ID number on a BLOCK entry and lets a WARN entry through', async () => {
     const blocked = newIdNumber();

@@ -13,6 +13,8 @@ export interface Wallet {
   balance: number;
   currency: 'VND';
   createdAt: string;
+  /** ACTIVE bank links; the last one cannot go while the wallet holds money. */
+  activeLinks?: number;
 }
 
 export const walletView = (w: Wallet) => ({

@@ -32,6 +32,11 @@ export const keys = {
   wallet: (walletId: string): Key => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
   /** GSI1 partition listing a customer's wallets. */
   walletsOfOwner: (ownerId: string): string => `OWNER#${ownerId}`,
+  link: (walletId: string, linkId: string): Key => ({ pk: `WALLET#${walletId}`, sk: `LINK#${linkId}` }),
+  linkGuard: (walletId: string, instrumentHash: string): Key => ({
+    pk: `WALLET#${walletId}`,
+    sk: `LINKED#${instrumentHash}`,
+  }),
   watchlist: (kind: string, valueHash: string): Key => ({ pk: `WATCH#${kind}#${valueHash}`, sk: 'WATCH' }),
   dataKey: (): Key => ({ pk: 'SYSTEM#KEYRING', sk: 'DATAKEY#v1' }),
 };
