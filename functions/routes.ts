@@ -12,7 +12,16 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type Access = 'public' | 'customer' | 'operators' | 'compliance' | 'sandbox';
 
-export type CapabilityName = 'platform' | 'onboarding' | 'idExpiry' | 'linking' | 'sandbox';
+export type CapabilityName =
+  | 'platform'
+  | 'onboarding'
+  | 'idExpiry'
+  | 'linking'
+  | 'transfers'
+  | 'settlement'
+  | 'settlementSweeper'
+  | 'operations'
+  | 'sandbox';
 
 export interface Capability {
   /** Lambda entry file, relative to the project root. */
@@ -56,9 +65,32 @@ export const capabilities: Record<CapabilityName, Capability> = {
     entry: 'functions/linking/api.handler.ts',
     needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, sandboxBank: true },
   },
+  transfers: {
+    entry: 'functions/transfers/api.handler.ts',
+    needs: { walletTable: 'readWrite', idempotencyTable: true, settlementQueue: 'send', dataKey: true, sms: true },
+  },
+  settlement: {
+    entry: 'functions/settlement/queue.handler.ts',
+    needs: { walletTable: 'readWrite', settlementQueue: 'consume', dataKey: true, sandboxBank: true },
+  },
+  settlementSweeper: {
+    entry: 'functions/settlement/sweeper.handler.ts',
+    needs: { walletTable: 'readWrite', settlementQueue: 'send' },
+    schedule: 'rate(5 minutes)',
+  },
+  operations: {
+    entry: 'functions/operations/api.handler.ts',
+    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, sandboxBank: true },
+  },
   sandbox: {
     entry: 'functions/sandbox/api.handler.ts',
-    needs: { walletTable: 'readWrite', sandboxBank: true, dataKey: true },
+    needs: {
+      walletTable: 'readWrite',
+      sandboxBank: true,
+      dataKey: true,
+      settlementQueue: 'send',
+      userPool: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminAddUserToGroup'],
+    },
     sandboxOnly: true,
   },
 };
@@ -89,7 +121,16 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/wallets/{walletId}/links', capability: 'linking', access: 'customer' },
   { method: 'DELETE', path: '/v1/wallets/{walletId}/links/{linkId}', capability: 'linking', access: 'customer' },
 
+  { method: 'POST', path: '/v1/transfers', capability: 'transfers', access: 'customer' },
+  { method: 'GET', path: '/v1/transfers/{transferId}', capability: 'transfers', access: 'customer' },
+  { method: 'POST', path: '/v1/transfers/{transferId}/authorize', capability: 'transfers', access: 'customer' },
+  { method: 'GET', path: '/v1/wallets/{walletId}/statement', capability: 'transfers', access: 'customer' },
+
+  { method: 'GET', path: '/v1/ops/reconciliation/safeguarding', capability: 'operations', access: 'operators' },
+  { method: 'POST', path: '/v1/ops/watchlist', capability: 'operations', access: 'operators' },
+
   { method: 'GET', path: '/sandbox/sms', capability: 'sandbox', access: 'sandbox' },
+  { method: 'POST', path: '/sandbox/operators', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/bank/accounts', capability: 'sandbox', access: 'sandbox' },
   {
     method: 'GET',

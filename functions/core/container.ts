@@ -3,6 +3,7 @@ import { CognitoIdentityProvider } from './adapters/cognito/cognito-identity-pro
 import { EnvelopeKeyRing } from './adapters/crypto/envelope-key-ring.ts';
 import { kmsRootKey } from './adapters/crypto/kms-root-key.ts';
 import { dynamo } from './adapters/dynamodb/client.ts';
+import { DynamoLedger } from './adapters/dynamodb/ledger.ts';
 import { DynamoLinkStore } from './adapters/dynamodb/link-store.ts';
 import { DynamoOnboardingStore } from './adapters/dynamodb/onboarding-store.ts';
 import { DynamoWalletStore } from './adapters/dynamodb/wallet-store.ts';
@@ -11,14 +12,17 @@ import { JwsEkycVerifier } from './adapters/ekyc/jws-ekyc-verifier.ts';
 import { SandboxBank, SandboxBankPort } from './adapters/sandbox/sandbox-bank.ts';
 import { SandboxSmsOutbox } from './adapters/sandbox/sms-outbox.ts';
 import { SnsSmsSender } from './adapters/sms/sns-sms-sender.ts';
+import { SqsSettlementQueue } from './adapters/sqs/settlement-queue.ts';
 import { runtimeConfig } from './config.ts';
 import type { BankPort } from './ports/bank.ts';
 import { type Clock, systemClock } from './ports/clock.ts';
 import type { EkycVerifier } from './ports/ekyc.ts';
 import type { IdentityProvider } from './ports/identity-provider.ts';
 import type { KeyRing } from './ports/key-ring.ts';
+import type { Ledger } from './ports/ledger.ts';
 import type { LinkStore } from './ports/link-store.ts';
 import type { OnboardingStore } from './ports/onboarding-store.ts';
+import type { SettlementQueue } from './ports/settlement-queue.ts';
 import type { SmsSender } from './ports/sms.ts';
 import type { WalletStore } from './ports/wallet-store.ts';
 import type { Watchlist } from './ports/watchlist.ts';
@@ -30,6 +34,8 @@ export interface Services {
   wallets: WalletStore;
   links: LinkStore;
   bank: BankPort;
+  ledger: Ledger;
+  queue: SettlementQueue;
   watchlist: Watchlist;
   ekyc: EkycVerifier;
   sms: SmsSender;
@@ -72,6 +78,8 @@ export function container(): Services {
     wallets: new DynamoWalletStore(config.walletTable),
     links: new DynamoLinkStore(config.walletTable),
     bank: bankPort(config, now),
+    ledger: new DynamoLedger(config.walletTable),
+    queue: new SqsSettlementQueue(config.settlementQueueUrl ?? ''),
     watchlist: new DynamoWatchlist(config.walletTable, keyRingOnce),
     ekyc: new JwsEkycVerifier({
       ...(config.ekycIssuer && config.ekycJwksUrl

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { signSandboxAssertion } from '../core/adapters/ekyc/sandbox-ekyc-provider.ts';
 import { SandboxBank } from '../core/adapters/sandbox/sandbox-bank.ts';
+import { createSandboxOperator } from '../core/adapters/sandbox/sandbox-operators.ts';
 import { SandboxSmsOutbox } from '../core/adapters/sandbox/sms-outbox.ts';
 import { runtimeConfig } from '../core/config.ts';
 import { container } from '../core/container.ts';
@@ -8,6 +9,7 @@ import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { notFound } from '../core/http/problem.ts';
 import { created, ok } from '../core/http/result.ts';
 import { runIdExpiryJob } from '../core/use-cases/id-expiry-job.ts';
+import { sweepStuckTransfers } from '../core/use-cases/transfers/settle.ts';
 import { phoneNumber } from '../onboarding/schemas.ts';
 
 // The outside world we do not own, simulated for local use and sandbox stages only. A stage
@@ -25,6 +27,7 @@ function sandboxBank() {
 
 const jobs: Record<string, () => Promise<unknown>> = {
   'id-expiry': () => runIdExpiryJob(container()),
+  'settlement-sweeper': () => sweepStuckTransfers(container(), 0),
 };
 
 export const handler = apiHandler('sandbox', {
@@ -87,6 +90,17 @@ export const handler = apiHandler('sandbox', {
     handle: async ({ body }) => {
       await sandboxBank().setFaults(body.mode, body.count);
       return ok(body);
+    },
+  }),
+  'POST /sandbox/operators': endpoint({
+    body: z.strictObject({
+      username: z.string().min(1).max(128),
+      password: z.string().min(8).max(256),
+      groups: z.array(z.enum(['operators', 'compliance'])).min(1),
+    }),
+    handle: async ({ body }) => {
+      const config = sandboxOnly();
+      return created(await createSandboxOperator(config.userPoolId!, config.userPoolClientId!, body));
     },
   }),
   'POST /sandbox/jobs/{job}': endpoint({

@@ -15,6 +15,12 @@ export interface Wallet {
   createdAt: string;
   /** ACTIVE bank links; the last one cannot go while the wallet holds money. */
   activeLinks?: number;
+  /** Bumped by every balance or counter change; commits are conditional on it (optimistic locking). */
+  version: number;
+  /** The Hanoi business day the counters belong to (RULES.md §2). */
+  counterDay?: string;
+  counters?: Partial<Record<string, { total: number; totalAB: number }>>;
+  lockedReason?: string;
 }
 
 export const walletView = (w: Wallet) => ({

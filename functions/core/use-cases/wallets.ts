@@ -16,6 +16,7 @@ export async function openWallet({ store, wallets, clock }: Services, customerId
     merchant: customer.merchant !== undefined && customer.merchant !== null,
     status: 'PENDING_LINK' as const,
     balance: 0,
+    version: 0,
     currency: 'VND' as const,
     createdAt: now.toISOString(),
   };

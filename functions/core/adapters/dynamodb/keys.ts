@@ -37,6 +37,19 @@ export const keys = {
     pk: `WALLET#${walletId}`,
     sk: `LINKED#${instrumentHash}`,
   }),
+  transfer: (transferId: string): Key => ({ pk: `TRANSFER#${transferId}`, sk: 'TRANSFER' }),
+  /** Wallet entries are numbered by the wallet version they produced: gapless, in commit order. */
+  walletEntry: (walletId: string, version: number): Key => ({
+    pk: `WALLET#${walletId}`,
+    sk: `ENTRY#${String(version).padStart(12, '0')}`,
+  }),
+  systemBalance: (account: string, shard: number): Key => ({ pk: `SYSTEM#${account}#${shard}`, sk: 'BALANCE' }),
+  systemEntry: (account: string, shard: number, id: string): Key => ({
+    pk: `LEDGER#${account}#${shard}`,
+    sk: `ENTRY#${id}`,
+  }),
+  /** Sparse GSI1 partition of transfers waiting for the bank, for the sweeper and reconciliation. */
+  processingIndex: 'STATUS#PROCESSING',
   watchlist: (kind: string, valueHash: string): Key => ({ pk: `WATCH#${kind}#${valueHash}`, sk: 'WATCH' }),
   dataKey: (): Key => ({ pk: 'SYSTEM#KEYRING', sk: 'DATAKEY#v1' }),
 };

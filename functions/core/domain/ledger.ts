@@ -1,0 +1,56 @@
+// Double-entry ledger (DESIGN.md "Money movement"): every movement writes entries that sum to
+// zero across wallets and the system accounts. Wallet balances are liabilities to customers; the
+// system accounts mirror the money at the bank:
+// - SAFEGUARDING: the guarantee account (Decree 52 Art. 6(3)); its ledger balance is minus the
+//   money held there for customers;
+// - BANK_CLEARING: withdrawals reserved in the wallet but not yet paid out by the bank.
+export type SystemAccount = 'SAFEGUARDING' | 'BANK_CLEARING';
+
+/** System accounts take every top-up and withdrawal: spread over shards to stay under DynamoDB's per-item write rate. */
+export const systemAccountShards = 16;
+
+export interface Posting {
+  account: { wallet: string } | { system: SystemAccount };
+  amount: number;
+}
+
+export type LedgerPhase =
+  | 'TOPUP_CREDIT'
+  | 'WITHDRAWAL_RESERVE'
+  | 'WITHDRAWAL_PAYOUT'
+  | 'WITHDRAWAL_RETURN'
+  | 'TRANSFER';
+
+/** The postings of one phase of a transfer. They always sum to zero. */
+export function postings(phase: LedgerPhase, t: { walletId: string; amount: number; toWalletId?: string }): Posting[] {
+  const g = t.amount;
+  switch (phase) {
+    case 'TOPUP_CREDIT':
+      return [
+        { account: { wallet: t.walletId }, amount: g },
+        { account: { system: 'SAFEGUARDING' }, amount: -g },
+      ];
+    case 'WITHDRAWAL_RESERVE':
+      return [
+        { account: { wallet: t.walletId }, amount: -g },
+        { account: { system: 'BANK_CLEARING' }, amount: g },
+      ];
+    case 'WITHDRAWAL_PAYOUT':
+      return [
+        { account: { system: 'BANK_CLEARING' }, amount: -g },
+        { account: { system: 'SAFEGUARDING' }, amount: g },
+      ];
+    case 'WITHDRAWAL_RETURN':
+      return [
+        { account: { system: 'BANK_CLEARING' }, amount: -g },
+        { account: { wallet: t.walletId }, amount: g },
+      ];
+    case 'TRANSFER':
+      return [
+        { account: { wallet: t.walletId }, amount: -g },
+        { account: { wallet: t.toWalletId! }, amount: g },
+      ];
+  }
+}
+
+export const sumsToZero = (ps: Posting[]): boolean => ps.reduce((s, p) => s + p.amount, 0) === 0;

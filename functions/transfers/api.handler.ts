@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { container } from '../core/container.ts';
+import { apiHandler, endpoint } from '../core/http/api-handler.ts';
+import { created, ok } from '../core/http/result.ts';
+import { vnd } from '../core/http/validation.ts';
+import { authorizeTransfer } from '../core/use-cases/transfers/authorize-transfer.ts';
+import { createTransfer, getTransfer } from '../core/use-cases/transfers/create-transfer.ts';
+import { statement } from '../core/use-cases/transfers/statement.ts';
+import { phoneNumber } from '../onboarding/schemas.ts';
+
+const id = z.string().min(1).max(64);
+const description = z.string().max(140).optional();
+
+export const transferBody = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('TOPUP'), walletId: id, amount: vnd, linkId: id, description }),
+  z.strictObject({ type: z.literal('WITHDRAWAL'), walletId: id, amount: vnd, linkId: id, description }),
+  z
+    .strictObject({
+      type: z.literal('P2P'),
+      walletId: id,
+      amount: vnd,
+      toWalletId: id.optional(),
+      toPhoneNumber: phoneNumber.optional(),
+      description,
+    })
+    .refine((b) => (b.toWalletId === undefined) !== (b.toPhoneNumber === undefined), {
+      message: 'exactly one of toWalletId and toPhoneNumber',
+      path: ['toWalletId'],
+    }),
+  z.strictObject({ type: z.literal('PAYMENT'), walletId: id, amount: vnd, merchantId: id, description }),
+]);
+
+export const factorsBody = z.strictObject({
+  otp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  softOtp: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  biometricAssertion: z.string().min(20).max(8192).optional(),
+});
+
+const page = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+});
+
+export const handler = apiHandler('transfers', {
+  'POST /v1/transfers': endpoint({
+    body: transferBody,
+    idempotent: true,
+    handle: async ({ body, caller, deviceId }) =>
+      created(await createTransfer(container(), caller.subject, deviceId, body)),
+  }),
+  'POST /v1/transfers/{transferId}/authorize': endpoint({
+    body: factorsBody,
+    idempotent: 'optional',
+    handle: async ({ body, caller, deviceId, params }) =>
+      ok(await authorizeTransfer(container(), caller.subject, deviceId, params.transferId!, body)),
+  }),
+  'GET /v1/transfers/{transferId}': endpoint({
+    handle: async ({ caller, params }) => ok(await getTransfer(container(), caller.subject, params.transferId!)),
+  }),
+  'GET /v1/wallets/{walletId}/statement': endpoint({
+    query: page,
+    handle: async ({ caller, params, query }) =>
+      ok(await statement(container(), caller.subject, params.walletId!, query.limit, query.cursor)),
+  }),
+});
