@@ -86,9 +86,14 @@ export const handler = apiHandler('sandbox', {
     body: z.strictObject({
       mode: z.enum(['NONE', 'TIMEOUT', 'DECLINE', 'ERROR']),
       count: z.number().int().min(1).max(1000).default(1),
+      /** Extension: only calls touching this account fail, so parallel tests do not share faults. */
+      accountNumber: z
+        .string()
+        .regex(/^\d{6,19}$/)
+        .optional(),
     }),
     handle: async ({ body }) => {
-      await sandboxBank().setFaults(body.mode, body.count);
+      await sandboxBank().setFaults(body.mode, body.count, body.accountNumber);
       return ok(body);
     },
   }),

@@ -28,9 +28,8 @@ const tableResource = (template: Template, stage: string, definition: TableDefin
 
 describe.each<StageName>(['sandbox', 'production'])('stateful stack (%s)', (stage) => {
   let template: Template;
-  const stageTables = tables.filter(
-    (definition: TableDefinition) => !definition.sandboxOnly || stages[stage].sandboxEnabled,
-  );
+  const allTables: readonly TableDefinition[] = tables;
+  const stageTables = allTables.filter((definition) => !definition.sandboxOnly || stages[stage].sandboxEnabled);
 
   beforeAll(() => {
     template = templatesOf(buildStage(stage)).stateful;
@@ -39,7 +38,7 @@ describe.each<StageName>(['sandbox', 'production'])('stateful stack (%s)', (stag
   it('has one table per definition in functions/resources.ts (sandbox-only ones where the sandbox is on)', () => {
     template.resourceCountIs('AWS::DynamoDB::Table', stageTables.length);
     if (stage === 'production') {
-      expect(tables.some((definition: TableDefinition) => definition.sandboxOnly)).toBe(true);
+      expect(allTables.some((definition) => definition.sandboxOnly)).toBe(true);
       expect(stageTables.some((definition) => definition.sandboxOnly)).toBe(false);
     }
   });
@@ -79,7 +78,7 @@ describe.each<StageName>(['sandbox', 'production'])('stateful stack (%s)', (stag
     for (const key of Object.values(keys)) expect(key.Properties.EnableKeyRotation).toBe(true);
     const storageKey = Object.keys(keys).find((id) => id.startsWith('StorageKey'));
     for (const definition of stageTables) {
-      expect((tableResource(template, stage, definition).Properties.SSESpecification as object)).toEqual({
+      expect(tableResource(template, stage, definition).Properties.SSESpecification as object).toEqual({
         SSEEnabled: true,
         SSEType: 'KMS',
         KMSMasterKeyId: { 'Fn::GetAtt': [storageKey, 'Arn'] },

@@ -16,7 +16,7 @@ function methodsOf(template: Template): Map<string, Record<string, any>> {
     if (typeof resourceId === 'object' && resourceId !== null && 'Fn::GetAtt' in resourceId) return '';
     const logicalId = (resourceId as { Ref: string }).Ref;
     const resource = resources[logicalId];
-    if (!resource || resource.Type !== 'AWS::ApiGateway::Resource') throw new Error(`No resource ${logicalId}`);
+    if (resource?.Type !== 'AWS::ApiGateway::Resource') throw new Error(`No resource ${logicalId}`);
     return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
   };
   const methods = new Map<string, Record<string, any>>();
@@ -170,7 +170,9 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       const actions = granted.get(`wallet-${stage}-${name}`) ?? new Set<string>();
       const services = new Set([...actions].map((action) => action.split(':')[0]));
       const usesTables =
-        needs.walletTable !== undefined || needs.idempotencyTable || (needs.sandboxBank && stages[stage].sandboxEnabled);
+        needs.walletTable !== undefined ||
+        needs.idempotencyTable ||
+        (needs.sandboxBank && stages[stage].sandboxEnabled);
       const expected = new Set(['logs', 'xray']);
       if (usesTables) expected.add('dynamodb');
       if (usesTables || needs.dataKey || needs.settlementQueue) expected.add('kms');
@@ -199,7 +201,8 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       }
       if (resources.includes('*')) {
         // Only X-Ray (no resource-level permissions) and SMS publishing (no topic) use "*".
-        for (const action of actions) expect(action, policy).toMatch(/^(xray:Put(TraceSegments|TelemetryRecords)|sns:Publish)$/);
+        for (const action of actions)
+          expect(action, policy).toMatch(/^(xray:Put(TraceSegments|TelemetryRecords)|sns:Publish)$/);
       }
     }
   });
@@ -219,8 +222,9 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       expect(body).toMatchObject({ type: `/problems/${problem.code}`, status: problem.status, code: problem.code });
     }
     const byType = (type: string) =>
-      Object.values(template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }))[0]
-        ?.Properties;
+      Object.values(
+        template.findResources('AWS::ApiGateway::GatewayResponse', { Properties: { ResponseType: type } }),
+      )[0]?.Properties;
     expect(byType('UNAUTHORIZED')?.StatusCode).toBe('401');
     expect(byType('ACCESS_DENIED')?.StatusCode).toBe('403');
     expect(byType('THROTTLED')?.StatusCode).toBe('429');
@@ -295,40 +299,41 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
 });
 
 describe('capabilities that do not exist yet', () => {
-  it('deploys whatever the capability table contains: a settlement consumer and a producer', () => {
+  it('deploys whatever the capability table contains: a queue consumer and a producer', () => {
+    // Names no real capability or route will take, so the route table can grow freely.
     const stage = buildStage('sandbox', {
       capabilities: {
         ...capabilities,
-        settlement: {
+        probeConsumer: {
           entry: 'functions/platform/api.handler.ts',
           needs: { walletTable: 'readWrite', settlementQueue: 'consume' },
         },
-        transfers: {
+        probeProducer: {
           entry: 'functions/platform/api.handler.ts',
           needs: { walletTable: 'readWrite', idempotencyTable: true, settlementQueue: 'send' },
         },
       },
-      routes: [...routes, { method: 'POST', path: '/v1/transfers', capability: 'transfers', access: 'customer' }],
+      routes: [...routes, { method: 'POST', path: '/v1/infra-probe', capability: 'probeProducer', access: 'customer' }],
     });
     const template = templatesOf(stage).stateless;
     const granted = actionsByFunction(template);
-    expect([...(granted.get('wallet-sandbox-settlement') ?? [])]).toEqual(
-      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Decrypt']),
-    );
-    expect([...(granted.get('wallet-sandbox-settlement') ?? [])]).not.toContain('sqs:SendMessage');
-    expect([...(granted.get('wallet-sandbox-transfers') ?? [])]).toEqual(expect.arrayContaining(['sqs:SendMessage']));
-    expect([...(granted.get('wallet-sandbox-transfers') ?? [])]).not.toContain('sqs:ReceiveMessage');
+    const consumer = [...(granted.get('wallet-sandbox-probeConsumer') ?? [])];
+    const producer = [...(granted.get('wallet-sandbox-probeProducer') ?? [])];
+    expect(consumer).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'kms:Decrypt']));
+    expect(consumer).not.toContain('sqs:SendMessage');
+    expect(producer).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(producer).not.toContain('sqs:ReceiveMessage');
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BatchSize: 10,
     });
-    expect(methodsOf(template).get('POST /v1/transfers')?.AuthorizationType).toBe('COGNITO_USER_POOLS');
+    expect(methodsOf(template).get('POST /v1/infra-probe')?.AuthorizationType).toBe('COGNITO_USER_POOLS');
   }, 120_000);
 
   it('refuses a route whose capability has no function', () => {
     expect(() =>
       buildStage('sandbox', {
-        routes: [...routes, { method: 'GET', path: '/v1/nowhere', capability: 'nobody', access: 'customer' }],
+        routes: [...routes, { method: 'GET', path: '/v1/infra-probe', capability: 'nobody', access: 'customer' }],
       }),
     ).toThrow(/capability "nobody", which has no function/);
   });
@@ -336,7 +341,7 @@ describe('capabilities that do not exist yet', () => {
   it('refuses a public route served by a sandbox-only capability in production', () => {
     expect(() =>
       buildStage('production', {
-        routes: [...routes, { method: 'GET', path: '/v1/leak', capability: 'sandbox', access: 'public' }],
+        routes: [...routes, { method: 'GET', path: '/v1/infra-probe', capability: 'sandbox', access: 'public' }],
       }),
     ).toThrow(/sandbox-only capability "sandbox"/);
   });

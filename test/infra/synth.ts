@@ -8,8 +8,8 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Capability } from '#functions/routes.ts';
-import type { ApiRoute } from '../../lib/constructs/api.ts';
 import { loadConfig, type StageConfig, type StageName } from '../../lib/config/index.ts';
+import type { ApiRoute } from '../../lib/constructs/api.ts';
 import { StatefulStack } from '../../lib/stacks/stateful-stack.ts';
 import { StatelessStack } from '../../lib/stacks/stateless-stack.ts';
 

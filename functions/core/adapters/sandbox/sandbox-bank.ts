@@ -30,7 +30,11 @@ const cardKey = (bankCode: string, cardNumber: string) => ({
 });
 const tokenKey = (token: string) => ({ pk: `TOKEN#${token}`, sk: 'TOKEN' });
 const operationKey = (key: string) => ({ pk: `OP#${key}`, sk: 'OP' });
-const FAULTS = { pk: 'FAULTS', sk: 'FAULTS' };
+/** Faults for every call, or only for calls touching one account (so parallel tests do not share them). */
+const faultsKey = (accountNumber?: string) => ({
+  pk: accountNumber ? `FAULTS#${accountNumber}` : 'FAULTS',
+  sk: 'FAULTS',
+});
 
 export interface SandboxAccount {
   bankCode: string;
@@ -110,19 +114,27 @@ export class SandboxBank {
     };
   }
 
-  async setFaults(mode: FaultMode, count: number): Promise<void> {
+  async setFaults(mode: FaultMode, count: number, accountNumber?: string): Promise<void> {
     await this.#db.send(
-      new PutCommand({ TableName: this.table, Item: { ...FAULTS, mode, remaining: mode === 'NONE' ? 0 : count } }),
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...faultsKey(accountNumber), mode, remaining: mode === 'NONE' ? 0 : count },
+      }),
     );
   }
 
+  async #takeFault(accountNumber: string | undefined): Promise<FaultMode> {
+    const scoped = accountNumber ? await this.#takeFaultOf(faultsKey(accountNumber)) : 'NONE';
+    return scoped !== 'NONE' ? scoped : this.#takeFaultOf(faultsKey());
+  }
+
   /** Takes one injected fault, if any are left (atomically: parallel calls never share one). */
-  async #takeFault(): Promise<FaultMode> {
+  async #takeFaultOf(key: { pk: string; sk: string }): Promise<FaultMode> {
     try {
       const out = await this.#db.send(
         new UpdateCommand({
           TableName: this.table,
-          Key: FAULTS,
+          Key: key,
           UpdateExpression: 'SET remaining = remaining - :one',
           ConditionExpression: 'remaining > :zero',
           ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
@@ -178,10 +190,10 @@ export class SandboxBank {
   async #move(direction: 'PULL' | 'PUSH', call: MoneyCall): Promise<BankOutcome> {
     const earlier = await this.status(call.idempotencyKey);
     if (earlier.outcome !== 'NOT_FOUND') return earlier;
-    const fault = await this.#takeFault();
+    const customer = await this.#resolve(call.instrument);
+    const fault = await this.#takeFault(customer?.accountNumber);
     if (fault === 'ERROR') throw new BankUnavailable('ERROR');
     if (fault === 'DECLINE') return this.#decline(call, 'declined by the bank');
-    const customer = await this.#resolve(call.instrument);
     if (!customer) return this.#decline(call, 'no such account');
     const from = direction === 'PULL' ? customer : guaranteeAccount;
     const to = direction === 'PULL' ? guaranteeAccount : customer;

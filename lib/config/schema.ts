@@ -1,0 +1,81 @@
+// Typed per-stage configuration, validated with zod before any construct sees it.
+// A wrong value fails `cdk synth` with a message naming the field, not a half-built stack.
+import { z } from 'zod';
+
+export const stageNames = ['sandbox', 'production'] as const;
+export type StageName = (typeof stageNames)[number];
+
+/** The retention periods CloudWatch Logs accepts (days). */
+export const logRetentionDayValues = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** RULES.md §4: device identifiers and authentication logs are kept at least 3 months. */
+export const minimumProductionLogRetentionDays = 90;
+
+export const stageConfigSchema = z
+  .object({
+    stage: z.enum(stageNames),
+    /** From CDK_DEFAULT_ACCOUNT; absent means an environment-agnostic synth. */
+    account: z
+      .string()
+      .regex(/^\d{12}$/, 'an AWS account id is 12 digits')
+      .optional(),
+    /** Chosen explicitly (bin/wallet.ts), ap-southeast-1 (Singapore) otherwise. */
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'not an AWS region name'),
+    /** Deploys the sandbox capability and the `/sandbox/*` routes. Never in production. */
+    sandboxEnabled: z.boolean(),
+    /** What CloudFormation does with stateful resources (keys, tables, queues, user pool) on delete. */
+    removalPolicy: z.enum(['destroy', 'retain']),
+    /** DynamoDB and Cognito deletion protection. */
+    deletionProtection: z.boolean(),
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((days) => (logRetentionDayValues as readonly number[]).includes(days), {
+        message: `CloudWatch Logs accepts only ${logRetentionDayValues.join(', ')} days`,
+      }),
+    /** WAF rate-based rule: requests per 5-minute window per client IP before blocking. */
+    wafRateLimitPer5MinPerIp: z.number().int().min(10).max(2_000_000_000),
+    /** API Gateway stage throttling, for all methods. */
+    apiThrottling: z.object({
+      rateLimit: z.number().positive(),
+      burstLimit: z.number().int().positive(),
+    }),
+    /** Receives the DLQ alarm (an SNS e-mail subscription) when set. */
+    alarmEmail: z.email().optional(),
+    /**
+     * Cognito Plus feature plan with threat protection (compromised credentials, adaptive
+     * authentication). A paid, per-MAU feature: off unless the provider opts in.
+     */
+    cognitoThreatProtection: z.boolean(),
+    /**
+     * The production eKYC provider whose signed verdicts the wallet accepts: token issuer and the
+     * JWKS URL of its signing keys. Unset until a provider is contracted; the sandbox stage signs
+     * its own assertions (POST /sandbox/ekyc/assertions).
+     */
+    ekyc: z
+      .object({
+        issuer: z.string().min(1),
+        jwksUrl: z.url({ protocol: /^https$/ }),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.stage !== 'production') return;
+    const invariant = (ok: boolean, path: string, message: string) => {
+      if (!ok) ctx.addIssue({ code: 'custom', path: [path], message });
+    };
+    invariant(!config.sandboxEnabled, 'sandboxEnabled', 'production never deploys the sandbox');
+    invariant(config.deletionProtection, 'deletionProtection', 'production tables and user pool are protected');
+    invariant(config.removalPolicy === 'retain', 'removalPolicy', 'production retains its stateful resources');
+    invariant(
+      config.logRetentionDays >= minimumProductionLogRetentionDays,
+      'logRetentionDays',
+      `production keeps logs at least ${minimumProductionLogRetentionDays} days (RULES.md §4)`,
+    );
+  });
+
+export type StageConfig = z.infer<typeof stageConfigSchema>;

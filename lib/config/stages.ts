@@ -1,0 +1,30 @@
+// The per-stage values. Environment (account, region) and the optional alarm e-mail are
+// merged in by `loadConfig`; everything else is decided here, in code review.
+import type { StageConfig, StageName } from './schema.ts';
+
+export type StageDefaults = Omit<StageConfig, 'account' | 'region' | 'alarmEmail'>;
+
+export const stages: Record<StageName, StageDefaults> = {
+  sandbox: {
+    stage: 'sandbox',
+    sandboxEnabled: true,
+    removalPolicy: 'destroy',
+    deletionProtection: false,
+    logRetentionDays: 14,
+    wafRateLimitPer5MinPerIp: 2_000,
+    apiThrottling: { rateLimit: 50, burstLimit: 100 },
+    cognitoThreatProtection: false,
+  },
+  production: {
+    stage: 'production',
+    sandboxEnabled: false,
+    removalPolicy: 'retain',
+    deletionProtection: true,
+    // Above the 3 months RULES.md §4 asks for authentication logs, with margin for audits.
+    logRetentionDays: 400,
+    wafRateLimitPer5MinPerIp: 1_000,
+    apiThrottling: { rateLimit: 500, burstLimit: 1_000 },
+    cognitoThreatProtection: false,
+    // ekyc: { issuer: '...', jwksUrl: 'https://...' } once the eKYC provider is contracted.
+  },
+};

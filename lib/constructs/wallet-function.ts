@@ -1,0 +1,233 @@
+// One Lambda function per capability, with the defaults every wallet function shares (Node 24 on
+// arm64, ESM bundle built locally by esbuild, X-Ray, its own encrypted log group) and exactly the
+// permissions its `needs` in functions/routes.ts name: no managed policies, no `dynamodb:*`.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import {
+  environmentVariables,
+  idempotencyTable,
+  sandboxBankTable,
+  settlementQueue,
+  walletTable,
+} from '#functions/resources.ts';
+import type { Capability } from '#functions/routes.ts';
+import { removalPolicyOf, type StageConfig } from '../config/index.ts';
+import type { WalletResources } from '../stacks/stateful-stack.ts';
+import { acknowledge, nagResourceString } from './nag.ts';
+
+/** The project root: entries in routes.ts and package-lock.json are relative to it. */
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Lambda's Node.js 24 runtime (nodejs24.x). */
+export const walletRuntime = lambda.Runtime.NODEJS_24_X;
+
+/** ESM bundles still meet CommonJS dependencies that call `require`: give them one. */
+export const esmRequireBanner =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** API handlers and queue consumers answer quickly (API Gateway waits 29 s at most). */
+const requestTimeout = Duration.seconds(10);
+/** Scheduled jobs work through a day's batch. */
+const scheduledJobTimeout = Duration.minutes(5);
+
+export interface WalletFunctionProps {
+  /** Capability name: the function is `wallet-<stage>-<name>`. */
+  readonly name: string;
+  readonly capability: Capability;
+  readonly config: StageConfig;
+  readonly resources: WalletResources;
+}
+
+export class WalletFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  /** The EventBridge rule of a scheduled capability. */
+  readonly schedule?: events.Rule;
+
+  constructor(scope: Construct, id: string, props: WalletFunctionProps) {
+    super(scope, id);
+    const { name, capability, config, resources } = props;
+    const functionName = `wallet-${config.stage}-${name}`;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/lambda/${functionName}`,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      encryptionKey: resources.storageKey,
+      removalPolicy: removalPolicyOf(config),
+    });
+
+    // Our own role instead of AWSLambdaBasicExecutionRole: it may write to its log group only.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Wallet ${config.stage} ${name}: exactly the needs declared in functions/routes.ts`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    // Every name of `environmentVariables` must be wired here (the type says so); optional values
+    // that a stage does not configure are left out rather than set to an empty string.
+    const environment: Record<keyof typeof environmentVariables, string | undefined> = {
+      stage: config.stage,
+      walletTable: resources.walletTable.tableName,
+      idempotencyTable: resources.idempotencyTable.tableName,
+      sandboxBankTable: resources.sandboxBankTable?.tableName,
+      settlementQueueUrl: resources.settlementQueue.queueUrl,
+      userPoolId: resources.userPool.userPoolId,
+      userPoolClientId: resources.userPoolClient.userPoolClientId,
+      dataKeyId: resources.dataKey.keyArn,
+      sandbox: String(config.sandboxEnabled),
+      ekycIssuer: config.ekyc?.issuer,
+      ekycJwksUrl: config.ekyc?.jwksUrl,
+    };
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      functionName,
+      description: `Wallet ${config.stage}: ${name}`,
+      entry: join(projectRoot, capability.entry),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      runtime: walletRuntime,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: capability.schedule ? scheduledJobTimeout : requestTimeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: {
+        ...Object.fromEntries(
+          Object.entries(environment).flatMap(([key, value]) =>
+            value === undefined ? [] : [[environmentVariables[key as keyof typeof environmentVariables], value]],
+          ),
+        ),
+        POWERTOOLS_SERVICE_NAME: name,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        mainFields: ['module', 'main'],
+        banner: esmRequireBanner,
+        minify: true,
+        sourceMap: true,
+        // Stack traces map to file:line without shipping the sources inside the zip.
+        sourcesContent: false,
+        // Bundle everything, the AWS SDK included: package-lock.json pins the versions we test
+        // against instead of whatever SDK the Lambda runtime happens to ship.
+        externalModules: [],
+      },
+    });
+
+    if (capability.schedule) {
+      this.schedule = new events.Rule(this, 'Schedule', {
+        ruleName: `${functionName}-schedule`,
+        description: `Runs ${functionName} on ${capability.schedule} (UTC)`,
+        schedule: events.Schedule.expression(capability.schedule),
+        targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+      });
+    }
+
+    this.grantNeeds(props);
+    this.acknowledgeFindings(props);
+  }
+
+  private grantNeeds({ capability, resources }: WalletFunctionProps): void {
+    const { needs } = capability;
+    const fn = this.function;
+
+    if (needs.walletTable === 'read') resources.walletTable.grantReadData(fn);
+    if (needs.walletTable === 'readWrite') resources.walletTable.grantReadWriteData(fn);
+    if (needs.idempotencyTable) resources.idempotencyTable.grantReadWriteData(fn);
+    // The sandbox bank's books exist only where the sandbox is enabled; elsewhere nothing to grant.
+    if (needs.sandboxBank && resources.sandboxBankTable) resources.sandboxBankTable.grantReadWriteData(fn);
+
+    if (needs.settlementQueue === 'send') resources.settlementQueue.grantSendMessages(fn);
+    if (needs.settlementQueue === 'consume') {
+      resources.settlementQueue.grantConsumeMessages(fn);
+      if ((fn.timeout ?? requestTimeout).toSeconds() * 6 > settlementQueue.visibilityTimeoutSeconds) {
+        throw new Error('The settlement queue visibility timeout must be at least 6 times the consumer timeout');
+      }
+      fn.addEventSource(
+        new SqsEventSource(resources.settlementQueue, { batchSize: 10, reportBatchItemFailures: true }),
+      );
+    }
+
+    if (needs.userPool?.length) {
+      for (const action of needs.userPool) {
+        if (!/^cognito-idp:[A-Za-z]+$/.test(action)) {
+          throw new Error(`userPool need "${action}" must be one cognito-idp action, without wildcards`);
+        }
+      }
+      resources.userPool.grant(fn, ...needs.userPool);
+    }
+
+    if (needs.dataKey) resources.dataKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
+
+    if (needs.sms) {
+      // SMS goes to a phone number, not to a topic: there is no ARN to scope sns:Publish to.
+      new iam.Policy(this, 'SmsPolicy', {
+        roles: [this.role],
+        statements: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })],
+      });
+    }
+  }
+
+  /** The wildcard findings the grants above produce, each acknowledged with why it is needed. */
+  private acknowledgeFindings({ capability, resources }: WalletFunctionProps): void {
+    const { needs } = capability;
+    const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
+    if (defaultPolicy) {
+      acknowledge(defaultPolicy, {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) use "*": X-Ray supports no resource-level permissions for them (Service Authorization Reference, AWS X-Ray).',
+      });
+      const sandboxBank = needs.sandboxBank ? resources.sandboxBankTable : undefined;
+      const encryptsWithStorageKey =
+        needs.walletTable === 'readWrite' ||
+        needs.idempotencyTable ||
+        sandboxBank !== undefined ||
+        needs.settlementQueue === 'send';
+      if (encryptsWithStorageKey) {
+        const reason =
+          'From the CDK grant on a table or queue encrypted with the customer-managed storage key: scoped to that one key ARN; DynamoDB and SQS call these variants to write encrypted items and messages.';
+        acknowledge(
+          defaultPolicy,
+          { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
+          { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
+        );
+      }
+      const indexedTables = [
+        needs.walletTable ? { table: resources.walletTable, definition: walletTable } : undefined,
+        needs.idempotencyTable ? { table: resources.idempotencyTable, definition: idempotencyTable } : undefined,
+        sandboxBank ? { table: sandboxBank, definition: sandboxBankTable } : undefined,
+      ];
+      for (const entry of indexedTables) {
+        if (!entry || entry.definition.globalSecondaryIndexes.length === 0) continue;
+        const { table, definition } = entry;
+        const indexNames = definition.globalSecondaryIndexes.map((index) => index.indexName).join(', ');
+        acknowledge(defaultPolicy, {
+          id: `AwsSolutions-IAM5[Resource::${nagResourceString(this, `${table.tableArn}/index/*`)}]`,
+          reason: `From the CDK table grant: the global secondary indexes (${indexNames}) of this one table, named by its physical name; no other table.`,
+        });
+      }
+    }
+    const smsPolicy = this.node.tryFindChild('SmsPolicy');
+    if (smsPolicy) {
+      acknowledge(smsPolicy, {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'sns:Publish straight to a phone number (SMS OTPs and notices to customers) has no topic ARN to scope to, so AWS requires resource "*"; the statement allows sns:Publish and nothing else.',
+      });
+    }
+  }
+}

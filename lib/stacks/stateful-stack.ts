@@ -1,0 +1,158 @@
+// Everything that holds data or identity and must survive a redeploy of the code: the keys, the
+// tables, the settlement queue and its alarm, the user pool. Built from functions/resources.ts.
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { idempotencyTable, sandboxBankTable, settlementQueue, userPool, walletTable } from '#functions/resources.ts';
+import { removalPolicyOf, type StageConfig } from '../config/index.ts';
+import { SettlementQueue } from '../constructs/settlement-queue.ts';
+import { WalletUserPool } from '../constructs/user-pool.ts';
+import { deployedTables, type TableName, WalletTable } from '../constructs/wallet-table.ts';
+
+/** What the stateless stack needs from this one: typed, passed as props (cross-stack references). */
+export interface WalletResources {
+  readonly walletTable: dynamodb.ITable;
+  readonly idempotencyTable: dynamodb.ITable;
+  /** Only in stages with the sandbox. */
+  readonly sandboxBankTable?: dynamodb.ITable | undefined;
+  readonly settlementQueue: sqs.IQueue;
+  readonly userPool: cognito.IUserPool;
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** Envelope key for personal data (ID numbers) that handlers encrypt themselves. */
+  readonly dataKey: kms.IKey;
+  /** Encrypts data at rest: tables, queues, the alarm topic and the log groups. */
+  readonly storageKey: kms.IKey;
+}
+
+export interface StatefulStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+export class StatefulStack extends Stack {
+  readonly config: StageConfig;
+  readonly storageKey: kms.Key;
+  readonly dataKey: kms.Key;
+  /** The tables of functions/resources.ts this stage deploys (sandbox-only ones where enabled). */
+  readonly tables: Partial<Record<TableName, dynamodb.Table>>;
+  readonly settlement: SettlementQueue;
+  readonly alarmTopic: sns.Topic;
+  readonly users: WalletUserPool;
+  /** The typed hand-over to the stateless stack. */
+  readonly resources: WalletResources;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    const removalPolicy = removalPolicyOf(config);
+    const pendingWindow = config.removalPolicy === 'retain' ? Duration.days(30) : Duration.days(7);
+
+    this.storageKey = new kms.Key(this, 'StorageKey', {
+      alias: `alias/wallet-${config.stage}-storage`,
+      description: `Wallet ${config.stage}: encryption at rest of tables, queues, alarm topic and logs`,
+      enableKeyRotation: true,
+      pendingWindow,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts the wallet's log groups with this key (AWS docs: "Encrypt log data
+    // in CloudWatch Logs using AWS KMS"), scoped to log groups of this account and region.
+    this.storageKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsOfThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${this.partition}:logs:${this.region}:${this.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    // CloudWatch alarms publish to the KMS-encrypted alarm topic.
+    this.storageKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.dataKey = new kms.Key(this, 'DataKey', {
+      alias: `alias/wallet-${config.stage}-data`,
+      description: `Wallet ${config.stage}: envelope encryption of personal data (ID numbers) by the handlers`,
+      enableKeyRotation: true,
+      pendingWindow,
+      removalPolicy,
+    });
+
+    this.tables = Object.fromEntries(
+      deployedTables(config).map((definition) => [
+        definition.name,
+        new WalletTable(this, `Table-${definition.name}`, {
+          definition,
+          stage: config.stage,
+          encryptionKey: this.storageKey,
+          removalPolicy,
+          deletionProtection: config.deletionProtection,
+        }).table,
+      ]),
+    );
+    const table = (name: TableName): dynamodb.Table => {
+      const found = this.tables[name];
+      if (!found) throw new Error(`Table "${name}" is not deployed in stage ${config.stage}`);
+      return found;
+    };
+
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', {
+      topicName: `wallet-${config.stage}-alarms`,
+      displayName: `Wallet ${config.stage} alarms`,
+      masterKey: this.storageKey,
+      enforceSSL: true,
+    });
+    if (config.alarmEmail) {
+      this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    }
+
+    this.settlement = new SettlementQueue(this, 'Settlement', {
+      definition: settlementQueue,
+      stage: config.stage,
+      encryptionKey: this.storageKey,
+      removalPolicy,
+      alarmTopic: this.alarmTopic,
+    });
+
+    this.users = new WalletUserPool(this, 'Users', {
+      definition: userPool,
+      stage: config.stage,
+      removalPolicy,
+      deletionProtection: config.deletionProtection,
+      threatProtection: config.cognitoThreatProtection,
+    });
+
+    this.resources = {
+      walletTable: table(walletTable.name),
+      idempotencyTable: table(idempotencyTable.name),
+      sandboxBankTable: this.tables[sandboxBankTable.name],
+      settlementQueue: this.settlement.queue,
+      userPool: this.users.userPool,
+      userPoolClient: this.users.client,
+      dataKey: this.dataKey,
+      storageKey: this.storageKey,
+    };
+
+    new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.users.client.userPoolClientId });
+    new CfnOutput(this, 'WalletTableName', { value: table(walletTable.name).tableName });
+    new CfnOutput(this, 'SettlementQueueUrl', { value: this.settlement.queue.queueUrl });
+    new CfnOutput(this, 'DataKeyArn', { value: this.dataKey.keyArn });
+  }
+}

@@ -1,0 +1,90 @@
+// The code: one function per capability of functions/routes.ts and the REST API in front of
+// them. Safe to destroy and redeploy at any time; the data lives in the stateful stack.
+import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import { idempotencyTable, sandboxBankTable, type TableDefinition, walletTable } from '#functions/resources.ts';
+import { type Capability, capabilities as capabilityTable, routes as routeTable } from '#functions/routes.ts';
+import type { StageConfig } from '../config/index.ts';
+import { type ApiRoute, WalletApi } from '../constructs/api.ts';
+import { WalletFunction } from '../constructs/wallet-function.ts';
+import { WalletTable } from '../constructs/wallet-table.ts';
+import type { WalletResources } from './stateful-stack.ts';
+
+export interface StatelessStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly resources: WalletResources;
+  /** The capabilities to deploy; functions/routes.ts unless a test passes its own. */
+  readonly capabilities?: Readonly<Record<string, Capability>>;
+  /** The routes to serve; functions/routes.ts unless a test passes its own. */
+  readonly routes?: readonly ApiRoute[];
+}
+
+export class StatelessStack extends Stack {
+  readonly functions = new Map<string, WalletFunction>();
+  readonly api: WalletApi;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    // The tables by physical name, seen from this stack (see WalletTable.reference); the other
+    // resources are cross-stack references.
+    const tableReference = (id: string, definition: TableDefinition) =>
+      WalletTable.reference(this, id, { definition, stage: config.stage, encryptionKey: props.resources.storageKey });
+    const resources: WalletResources = {
+      ...props.resources,
+      walletTable: tableReference('WalletTable', walletTable),
+      idempotencyTable: tableReference('IdempotencyTable', idempotencyTable),
+      sandboxBankTable: props.resources.sandboxBankTable
+        ? tableReference('SandboxBankTable', sandboxBankTable)
+        : undefined,
+    };
+    const capabilities: Readonly<Record<string, Capability | undefined>> = props.capabilities ?? capabilityTable;
+    const routes = props.routes ?? routeTable;
+
+    if (config.stage === 'production' && !config.ekyc) {
+      Annotations.of(this).addWarningV2(
+        'wallet:ekyc-provider-not-configured',
+        'No eKYC provider (ekyc.issuer, ekyc.jwksUrl) in lib/config/stages.ts: KYC submissions cannot be verified in this stage.',
+      );
+    }
+
+    for (const [name, capability] of Object.entries(capabilities)) {
+      if (!capability) continue;
+      if (capability.sandboxOnly && !config.sandboxEnabled) continue;
+      this.functions.set(name, new WalletFunction(this, `Function-${name}`, { name, capability, config, resources }));
+    }
+
+    const servedRoutes = routes.filter((route) => {
+      if (route.access === 'sandbox' && !config.sandboxEnabled) return false;
+      const capability = capabilities[route.capability];
+      if (capability?.sandboxOnly && !config.sandboxEnabled) {
+        throw new Error(
+          `${route.method} ${route.path} is a "${route.access}" route served by the sandbox-only capability "${route.capability}"`,
+        );
+      }
+      return true;
+    });
+
+    const handlers = new Map<string, lambda.IFunction>(
+      [...this.functions].map(([name, walletFunction]) => [name, walletFunction.function]),
+    );
+    this.api = new WalletApi(this, 'Api', {
+      config,
+      routes: servedRoutes,
+      functions: handlers,
+      userPool: resources.userPool,
+      logKey: resources.storageKey,
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      description: 'Base URL of the wallet API (the stage path included)',
+      value: this.api.restApi.url,
+    });
+    // LocalStack serves the API at http://<ApiId>.execute-api.localhost.localstack.cloud:4566/<ApiStage>.
+    new CfnOutput(this, 'ApiId', { value: this.api.restApi.restApiId });
+    new CfnOutput(this, 'ApiStage', { value: this.api.restApi.deploymentStage.stageName });
+    new CfnOutput(this, 'UserPoolId', { value: resources.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: resources.userPoolClient.userPoolClientId });
+  }
+}
