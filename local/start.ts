@@ -18,17 +18,23 @@ const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`Wallet local runtime ready at ${runtime.url} (started in ${seconds} s). Ctrl-C stops it.`);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: stopping the local runtime`);
-    runtime.stop().then(
-      () => process.exit(0),
-      (error) => {
-        console.error('stopping failed', error);
-        process.exit(1);
-      },
-    );
-  });
+function shutdown(why: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${why}: stopping the local runtime`);
+  runtime.stop().then(
+    () => process.exit(0),
+    (error) => {
+      console.error('stopping failed', error);
+      process.exit(1);
+    },
+  );
 }
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+
+// `npm start` runs us through `sh -c`; a SIGTERM to npm kills that shell, which does not pass it
+// on. An orphaned runtime notices its parent is gone and stops too.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) shutdown('parent process exited');
+}, 500).unref();
