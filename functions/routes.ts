@@ -21,6 +21,7 @@ export type CapabilityName =
   | 'settlement'
   | 'settlementSweeper'
   | 'operations'
+  | 'safeguardingCheck'
   | 'sandbox';
 
 export interface Capability {
@@ -81,6 +82,12 @@ export const capabilities: Record<CapabilityName, Capability> = {
   operations: {
     entry: 'functions/operations/api.handler.ts',
     needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, sandboxBank: true },
+  },
+  safeguardingCheck: {
+    entry: 'functions/operations/safeguarding.handler.ts',
+    needs: { walletTable: 'read', sandboxBank: true },
+    // Decree 52 Art. 6(3): proven every 15 minutes; the difference is a metric with an alarm.
+    schedule: 'rate(15 minutes)',
   },
   sandbox: {
     entry: 'functions/sandbox/api.handler.ts',

@@ -28,6 +28,8 @@ export interface WalletResources {
   readonly dataKey: kms.IKey;
   /** Encrypts data at rest: tables, queues, the alarm topic and the log groups. */
   readonly storageKey: kms.IKey;
+  /** Where operational alarms go (dead letters, safeguarding). */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -147,6 +149,7 @@ export class StatefulStack extends Stack {
       userPoolClient: this.users.client,
       dataKey: this.dataKey,
       storageKey: this.storageKey,
+      alarmTopic: this.alarmTopic,
     };
 
     new CfnOutput(this, 'UserPoolId', { value: this.users.userPool.userPoolId });

@@ -1,6 +1,8 @@
 // The code: one function per capability of functions/routes.ts and the REST API in front of
 // them. Safe to destroy and redeploy at any time; the data lives in the stateful stack.
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import { idempotencyTable, sandboxBankTable, type TableDefinition, walletTable } from '#functions/resources.ts';
@@ -76,6 +78,28 @@ export class StatelessStack extends Stack {
       userPool: resources.userPool,
       logKey: resources.storageKey,
     });
+
+    // Decree 52 Art. 6(3): the scheduled reconciliation publishes the safeguarding difference.
+    if (this.functions.has('safeguardingCheck')) {
+      const alarm = new cloudwatch.Alarm(this, 'SafeguardingAlarm', {
+        alarmName: `${config.stage}-safeguarding-difference`,
+        alarmDescription:
+          'The guarantee account does not match wallet balances plus money in flight: see docs/operations.md',
+        metric: new cloudwatch.Metric({
+          namespace: 'Wallet',
+          metricName: 'SafeguardingDifferenceAbs',
+          dimensionsMap: { service: 'safeguardingCheck' },
+          statistic: 'Maximum',
+          period: Duration.minutes(15),
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // No figure is news too: the check itself stopped running.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+      if (resources.alarmTopic) alarm.addAlarmAction(new actions.SnsAction(resources.alarmTopic));
+    }
 
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the wallet API (the stage path included)',

@@ -147,6 +147,24 @@ describe('settlement worker against bank failures', () => {
   });
 });
 
+describe('duplicate deliveries', () => {
+  it('a message delivered twice, even at once, moves the bank and the wallet once', async () => {
+    const a = await activeWallet();
+    const t = await createTransfer(container(), a.customerId, 'd', {
+      type: 'TOPUP',
+      walletId: a.walletId,
+      linkId: a.linkId,
+      amount: 4 * M,
+    });
+    await Promise.all([settleTransfer(container(), t.transferId), settleTransfer(container(), t.transferId)]);
+    await settleTransfer(container(), t.transferId);
+    expect(await walletBalance(a.walletId)).toBe(4 * M);
+    expect(await bankBalance(a.accountNumber)).toBe(1_996 * M);
+    const { items } = await statement(container(), a.customerId, a.walletId, 10);
+    expect(items).toHaveLength(1);
+  });
+});
+
 describe('crash between the table write and the enqueue', () => {
   it('the sweeper re-enqueues a transfer stuck in PROCESSING', async () => {
     const a = await activeWallet();

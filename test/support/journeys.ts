@@ -43,6 +43,6 @@ export async function kycInput(idExpiryDate = '2040-01-01', idNumber = newIdNumb
 export async function verifiedCustomer() {
   const c = await registeredCustomer();
   const input = await kycInput();
-  await submitKyc(container(), c.customerId, 'd', input);
-  return { ...c, identity: input };
+  const result = await submitKyc(container(), c.customerId, 'd', input);
+  return { ...c, identity: input, softOtpSecret: result.softOtp?.secret ?? '' };
 }

@@ -18,7 +18,11 @@ import { dynamo, isConditionFailure } from '../dynamodb/client.ts';
 
 export type FaultMode = 'NONE' | 'TIMEOUT' | 'DECLINE' | 'ERROR';
 
-export const guaranteeAccount = { bankCode: 'VCB', accountNumber: '0011009999999', holderName: 'CONG TY VI DIEN TU' };
+export const sandboxGuaranteeAccount = {
+  bankCode: 'VCB',
+  accountNumber: '0011009999999',
+  holderName: 'CONG TY VI DIEN TU',
+};
 
 const accountKey = (bankCode: string, accountNumber: string) => ({
   pk: `ACCOUNT#${bankCode}#${accountNumber}`,
@@ -57,6 +61,8 @@ export class SandboxBank {
   constructor(
     private readonly table: string,
     private readonly now: () => Date,
+    /** The provider's guarantee account; tests of the bank itself use one of their own. */
+    readonly guaranteeAccount = sandboxGuaranteeAccount,
   ) {}
 
   async openAccount(a: SandboxAccount & { cardNumber?: string }): Promise<void> {
@@ -106,10 +112,10 @@ export class SandboxBank {
   }
 
   async guarantee() {
-    const a = await this.account(guaranteeAccount.bankCode, guaranteeAccount.accountNumber);
+    const a = await this.account(this.guaranteeAccount.bankCode, this.guaranteeAccount.accountNumber);
     return {
-      bankCode: guaranteeAccount.bankCode,
-      accountNumber: guaranteeAccount.accountNumber,
+      bankCode: this.guaranteeAccount.bankCode,
+      accountNumber: this.guaranteeAccount.accountNumber,
       balance: a?.balance ?? 0,
     };
   }
@@ -195,8 +201,8 @@ export class SandboxBank {
     if (fault === 'ERROR') throw new BankUnavailable('ERROR');
     if (fault === 'DECLINE') return this.#decline(call, 'declined by the bank');
     if (!customer) return this.#decline(call, 'no such account');
-    const from = direction === 'PULL' ? customer : guaranteeAccount;
-    const to = direction === 'PULL' ? guaranteeAccount : customer;
+    const from = direction === 'PULL' ? customer : this.guaranteeAccount;
+    const to = direction === 'PULL' ? this.guaranteeAccount : customer;
     const at = this.now().toISOString();
     const bankReference = `SBX${createHash('sha256').update(call.idempotencyKey).digest('hex').slice(0, 12).toUpperCase()}`;
     try {
@@ -235,7 +241,7 @@ export class SandboxBank {
                 ExpressionAttributeValues: {
                   ':amount': call.amount,
                   ':zero': 0,
-                  ':holder': guaranteeAccount.holderName,
+                  ':holder': this.guaranteeAccount.holderName,
                 },
               },
             },

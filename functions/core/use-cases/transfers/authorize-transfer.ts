@@ -8,6 +8,7 @@ import { verifyBiometric } from '../submit-kyc.ts';
 import { requireTrustedDevice } from '../trust-device.ts';
 import { newChallenge } from './challenge.ts';
 import { expireIfDue, handToBank } from './create-transfer.ts';
+import { notifyOutcome } from './notify.ts';
 import { postTransfer } from './post.ts';
 import { refusals } from './problems.ts';
 
@@ -106,12 +107,16 @@ export async function authorizeTransfer(
       });
       return transferView({ ...t, class: result.requiredClass, challenge });
     }
-    case 'refused':
-      await services.ledger.updateTransfer(transferId, ['REQUIRES_AUTHENTICATION'], {
-        status: 'FAILED',
+    case 'refused': {
+      const failed = {
+        status: 'FAILED' as const,
         failureCode: result.problem.code,
         completedAt: services.clock.now().toISOString(),
-      });
+      };
+      if (await services.ledger.updateTransfer(transferId, ['REQUIRES_AUTHENTICATION'], failed)) {
+        await notifyOutcome(services, { ...t, ...failed });
+      }
       throw result.problem;
+    }
   }
 }

@@ -10,6 +10,7 @@ import { logger } from '../../observability/logger.ts';
 import { kycRequired, requireTrustedDevice } from '../trust-device.ts';
 import { ownWallet } from '../wallets.ts';
 import { newChallenge } from './challenge.ts';
+import { notifyOutcome } from './notify.ts';
 import { postTransfer } from './post.ts';
 import { payerWalletProblem, refusals } from './problems.ts';
 
@@ -131,11 +132,15 @@ async function challengeAndStore(services: Services, t: Transfer, cls: Transfer[
   return transferView(waiting);
 }
 
-/** Bank legs go to the settlement worker; if the enqueue fails, the sweeper finds the transfer later. */
-export async function handToBank({ queue }: Services, t: Transfer): Promise<void> {
+/**
+ * After a commit: bank legs go to the settlement worker (if the enqueue fails, the sweeper finds
+ * the transfer later); finished transfers are reported to their owners.
+ */
+export async function handToBank(services: Services, t: Transfer): Promise<void> {
+  if (t.status === 'COMPLETED' || t.status === 'FAILED') return notifyOutcome(services, t);
   if (t.status !== 'PROCESSING') return;
   try {
-    await queue.enqueue(t.transferId);
+    await services.queue.enqueue(t.transferId);
   } catch (error) {
     logger.error('settlement enqueue failed; the sweeper will pick the transfer up', {
       transferId: t.transferId,

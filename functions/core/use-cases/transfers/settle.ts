@@ -2,6 +2,7 @@ import type { Services } from '../../container.ts';
 import { logger } from '../../observability/logger.ts';
 import type { BankOutcome } from '../../ports/bank.ts';
 import { instrumentOf } from '../bank-links.ts';
+import { notifyOutcome } from './notify.ts';
 import { settleWithBank } from './post.ts';
 
 /** The bank did not say; the message goes back to the queue and is tried again later. */
@@ -40,6 +41,10 @@ export async function settleTransfer(services: Services, transferId: string): Pr
   if (outcome.outcome !== 'APPLIED' && outcome.outcome !== 'DECLINED') throw new BankOutcomeUnknown(transferId);
   const posted = await settleWithBank(services, t, outcome.outcome);
   logger.info('transfer settled', { transferId, type: t.type, bank: outcome.outcome, posted });
+  if (posted) {
+    const settled = await services.ledger.getTransfer(transferId);
+    if (settled) await notifyOutcome(services, settled);
+  }
   return 'settled';
 }
 
