@@ -34,6 +34,13 @@ export const walletTable = {
       partitionKey: { name: 'gsi1pk', type: 'S' },
       sortKey: { name: 'gsi1sk', type: 'S' },
     },
+    // Sparse: only COMPLETED transfers of 500,000,000 VND or more carry gsi2pk (`LARGE#<Hanoi day>`),
+    // for the large-value report (RULES.md §8; functions/core/domain/large-value.ts).
+    {
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: 'S' },
+      sortKey: { name: 'gsi2sk', type: 'S' },
+    },
   ],
 } as const satisfies TableDefinition;
 
@@ -55,7 +62,20 @@ export const sandboxBankTable = {
   globalSecondaryIndexes: [],
 } as const satisfies TableDefinition;
 
-export const tables = [walletTable, idempotencyTable, sandboxBankTable] as const;
+/**
+ * The staff audit trail (RULES.md §9; Law 91/2025): append-only. Entries are filed by subject
+ * (`SUBJECT#<subject>`, sk `<at>#<auditId>`), written with PutItem only, and expire 5 years and
+ * 30 days after they were written (`ttl`, RULES.md §8: records kept at least 5 years).
+ */
+export const auditTable = {
+  name: 'audit',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'ttl',
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+export const tables = [walletTable, idempotencyTable, sandboxBankTable, auditTable] as const;
 
 export interface QueueDefinition {
   readonly name: string;
@@ -109,6 +129,7 @@ export const environmentVariables = {
   dataKeyId: 'DATA_KEY_ID',
   sandbox: 'SANDBOX_ENABLED',
   sandboxBankTable: 'SANDBOX_BANK_TABLE_NAME',
+  auditTable: 'AUDIT_TABLE_NAME',
   /** The production eKYC provider: issuer and JWKS URL of its signing keys. */
   ekycIssuer: 'EKYC_ISSUER',
   ekycJwksUrl: 'EKYC_JWKS_URL',

@@ -21,6 +21,9 @@ export type CapabilityName =
   | 'settlement'
   | 'settlementSweeper'
   | 'operations'
+  | 'riskCases'
+  | 'compliance'
+  | 'walletControl'
   | 'safeguardingCheck'
   | 'sandbox';
 
@@ -37,6 +40,12 @@ export interface Capability {
     readonly sms?: boolean;
     /** The sandbox bank's table: granted only in stages with the sandbox. */
     readonly sandboxBank?: boolean;
+    /**
+     * The append-only staff audit table (RULES.md §9): `append` grants dynamodb:PutItem only;
+     * `read` grants Query and GetItem plus PutItem, since every read of the trail is audited too.
+     * No function is ever granted UpdateItem, DeleteItem or BatchWriteItem on it.
+     */
+    readonly auditLog?: 'append' | 'read';
   };
   /** Deployed only in stages with the sandbox switched on. */
   readonly sandboxOnly?: boolean;
@@ -81,7 +90,22 @@ export const capabilities: Record<CapabilityName, Capability> = {
   },
   operations: {
     entry: 'functions/operations/api.handler.ts',
-    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, sandboxBank: true },
+    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, sandboxBank: true, auditLog: 'append' },
+  },
+  riskCases: {
+    // Transfers held by the risk engine (RULES.md §7): the operators' queue and decisions.
+    entry: 'functions/operations/cases.handler.ts',
+    needs: { walletTable: 'readWrite', idempotencyTable: true, settlementQueue: 'send', sms: true, auditLog: 'append' },
+  },
+  compliance: {
+    // Law-enforcement requests, AML reports and the audit trail: the `compliance` group's routes.
+    entry: 'functions/compliance/api.handler.ts',
+    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, auditLog: 'read' },
+  },
+  walletControl: {
+    // Customers' self-lock and unlock (RULES.md §7): kept apart so locking never waits on another function.
+    entry: 'functions/wallet-control/api.handler.ts',
+    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true },
   },
   safeguardingCheck: {
     entry: 'functions/operations/safeguarding.handler.ts',
@@ -135,6 +159,23 @@ export const routes: readonly Route[] = [
 
   { method: 'GET', path: '/v1/ops/reconciliation/safeguarding', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/watchlist', capability: 'operations', access: 'operators' },
+  { method: 'GET', path: '/v1/ops/cases', capability: 'riskCases', access: 'operators' },
+  { method: 'POST', path: '/v1/ops/cases/{caseId}/decision', capability: 'riskCases', access: 'operators' },
+  { method: 'POST', path: '/v1/ops/wallets/{walletId}/freeze', capability: 'operations', access: 'operators' },
+  { method: 'POST', path: '/v1/ops/wallets/{walletId}/unfreeze', capability: 'operations', access: 'operators' },
+  { method: 'POST', path: '/v1/ops/law-enforcement-requests', capability: 'compliance', access: 'compliance' },
+  {
+    method: 'GET',
+    path: '/v1/ops/law-enforcement-requests/{requestId}',
+    capability: 'compliance',
+    access: 'compliance',
+  },
+  { method: 'GET', path: '/v1/ops/reports/large-value', capability: 'compliance', access: 'compliance' },
+  { method: 'GET', path: '/v1/ops/audit', capability: 'compliance', access: 'compliance' },
+
+  { method: 'POST', path: '/v1/wallets/{walletId}/lock', capability: 'walletControl', access: 'customer' },
+  { method: 'POST', path: '/v1/wallets/{walletId}/unlock', capability: 'walletControl', access: 'customer' },
+  { method: 'POST', path: '/v1/wallets/{walletId}/unlock/authorize', capability: 'walletControl', access: 'customer' },
 
   { method: 'GET', path: '/sandbox/sms', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/operators', capability: 'sandbox', access: 'sandbox' },

@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
+  auditTable,
   environmentVariables,
   idempotencyTable,
   type KeyAttribute,
@@ -199,6 +200,7 @@ export async function bootstrapResources(endpoints: EngineEndpoints): Promise<Re
       [environmentVariables.walletTable]: localTableName(walletTable),
       [environmentVariables.idempotencyTable]: localTableName(idempotencyTable),
       [environmentVariables.sandboxBankTable]: localTableName(sandboxBankTable),
+      [environmentVariables.auditTable]: localTableName(auditTable),
       [environmentVariables.settlementQueueUrl]: settlement.url,
       SETTLEMENT_DLQ_URL: settlement.dlqUrl,
       [environmentVariables.userPoolId]: pool.poolId,

@@ -11,6 +11,8 @@ const schema = z.object({
   dataKeyId: z.string().optional(),
   sandbox: z.enum(['true', 'false']).default('false'),
   sandboxBankTable: z.string().optional(),
+  /** The append-only staff audit table; staff actions fail closed without it. */
+  auditTable: z.string().optional(),
   ekycIssuer: z.string().optional(),
   ekycJwksUrl: z.url().optional(),
 });

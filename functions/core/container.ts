@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import { CognitoIdentityProvider } from './adapters/cognito/cognito-identity-provider.ts';
 import { EnvelopeKeyRing } from './adapters/crypto/envelope-key-ring.ts';
 import { kmsRootKey } from './adapters/crypto/kms-root-key.ts';
+import { DynamoAuditLog } from './adapters/dynamodb/audit-log.ts';
 import { dynamo } from './adapters/dynamodb/client.ts';
+import { DynamoLawEnforcementStore } from './adapters/dynamodb/law-enforcement.ts';
 import { DynamoLedger } from './adapters/dynamodb/ledger.ts';
 import { DynamoLinkStore } from './adapters/dynamodb/link-store.ts';
 import { DynamoOnboardingStore } from './adapters/dynamodb/onboarding-store.ts';
+import { DynamoReportStore } from './adapters/dynamodb/reports.ts';
+import { DynamoRiskProfiles } from './adapters/dynamodb/risk-profiles.ts';
+import { DynamoWalletControl } from './adapters/dynamodb/wallet-control.ts';
 import { DynamoWalletStore } from './adapters/dynamodb/wallet-store.ts';
 import { DynamoWatchlist } from './adapters/dynamodb/watchlist.ts';
 import { JwsEkycVerifier } from './adapters/ekyc/jws-ekyc-verifier.ts';
@@ -14,16 +19,21 @@ import { SandboxSmsOutbox } from './adapters/sandbox/sms-outbox.ts';
 import { SnsSmsSender } from './adapters/sms/sns-sms-sender.ts';
 import { SqsSettlementQueue } from './adapters/sqs/settlement-queue.ts';
 import { runtimeConfig } from './config.ts';
+import type { AuditLog } from './ports/audit-log.ts';
 import type { BankPort } from './ports/bank.ts';
 import { type Clock, systemClock } from './ports/clock.ts';
 import type { EkycVerifier } from './ports/ekyc.ts';
 import type { IdentityProvider } from './ports/identity-provider.ts';
 import type { KeyRing } from './ports/key-ring.ts';
+import type { LawEnforcementStore } from './ports/law-enforcement.ts';
 import type { Ledger } from './ports/ledger.ts';
 import type { LinkStore } from './ports/link-store.ts';
 import type { OnboardingStore } from './ports/onboarding-store.ts';
+import type { ReportStore } from './ports/reports.ts';
+import type { RiskProfiles } from './ports/risk-profiles.ts';
 import type { SettlementQueue } from './ports/settlement-queue.ts';
 import type { SmsSender } from './ports/sms.ts';
+import type { WalletControl } from './ports/wallet-control.ts';
 import type { WalletStore } from './ports/wallet-store.ts';
 import type { Watchlist } from './ports/watchlist.ts';
 
@@ -36,11 +46,18 @@ export interface Services {
   bank: BankPort;
   ledger: Ledger;
   queue: SettlementQueue;
+  riskProfiles: RiskProfiles;
   watchlist: Watchlist;
   ekyc: EkycVerifier;
   sms: SmsSender;
   identity: IdentityProvider;
   keyRing: () => Promise<KeyRing>;
+  /** Freeze, unfreeze, self-lock and unlock: conditional status changes with their orders. */
+  walletControl: WalletControl;
+  lawEnforcement: LawEnforcementStore;
+  reports: ReportStore;
+  /** The append-only staff audit trail (RULES.md §9): its own table. */
+  audit: AuditLog;
 }
 
 let services: Services | undefined;
@@ -79,6 +96,7 @@ export function container(): Services {
     links: new DynamoLinkStore(config.walletTable),
     bank: bankPort(config, now),
     ledger: new DynamoLedger(config.walletTable),
+    riskProfiles: new DynamoRiskProfiles(config.walletTable),
     queue: new SqsSettlementQueue(config.settlementQueueUrl ?? ''),
     watchlist: new DynamoWatchlist(config.walletTable, keyRingOnce),
     ekyc: new JwsEkycVerifier({
@@ -91,6 +109,10 @@ export function container(): Services {
     sms: config.sandboxEnabled ? new SandboxSmsOutbox(config.walletTable, () => now()) : new SnsSmsSender(),
     identity: new CognitoIdentityProvider(config.userPoolId ?? '', config.userPoolClientId ?? ''),
     keyRing: keyRingOnce,
+    walletControl: new DynamoWalletControl(config.walletTable),
+    lawEnforcement: new DynamoLawEnforcementStore(config.walletTable),
+    reports: new DynamoReportStore(config.walletTable),
+    audit: new DynamoAuditLog(config.auditTable),
   };
   return services;
 }

@@ -80,6 +80,7 @@ export class WalletFunction extends Construct {
       walletTable: resources.walletTable.tableName,
       idempotencyTable: resources.idempotencyTable.tableName,
       sandboxBankTable: resources.sandboxBankTable?.tableName,
+      auditTable: capability.needs.auditLog ? resources.auditTable.tableName : undefined,
       settlementQueueUrl: resources.settlementQueue.queueUrl,
       userPoolId: resources.userPool.userPoolId,
       userPoolClientId: resources.userPoolClient.userPoolClientId,
@@ -149,6 +150,15 @@ export class WalletFunction extends Construct {
     if (needs.idempotencyTable) resources.idempotencyTable.grantReadWriteData(fn);
     // The sandbox bank's books exist only where the sandbox is enabled; elsewhere nothing to grant.
     if (needs.sandboxBank && resources.sandboxBankTable) resources.sandboxBankTable.grantReadWriteData(fn);
+
+    // The audit trail is append-only (RULES.md §9): PutItem, plus Query and GetItem for readers;
+    // never UpdateItem, DeleteItem or BatchWriteItem (test/infra/audit.test.ts).
+    if (needs.auditLog) {
+      const reads = needs.auditLog === 'read' ? ['dynamodb:Query', 'dynamodb:GetItem'] : [];
+      resources.auditTable.grant(fn, 'dynamodb:PutItem', ...reads);
+      // Table.grant adds no key permissions: DynamoDB uses the storage key on the caller's behalf.
+      resources.storageKey.grant(fn, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey');
+    }
 
     if (needs.settlementQueue === 'send') resources.settlementQueue.grantSendMessages(fn);
     if (needs.settlementQueue === 'consume') {

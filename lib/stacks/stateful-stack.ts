@@ -9,7 +9,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { idempotencyTable, sandboxBankTable, settlementQueue, userPool, walletTable } from '#functions/resources.ts';
+import {
+  auditTable,
+  idempotencyTable,
+  sandboxBankTable,
+  settlementQueue,
+  userPool,
+  walletTable,
+} from '#functions/resources.ts';
 import { removalPolicyOf, type StageConfig } from '../config/index.ts';
 import { SettlementQueue } from '../constructs/settlement-queue.ts';
 import { WalletUserPool } from '../constructs/user-pool.ts';
@@ -21,6 +28,8 @@ export interface WalletResources {
   readonly idempotencyTable: dynamodb.ITable;
   /** Only in stages with the sandbox. */
   readonly sandboxBankTable?: dynamodb.ITable | undefined;
+  /** The append-only staff audit trail (RULES.md §9): functions get PutItem, readers Query/GetItem. */
+  readonly auditTable: dynamodb.ITable;
   readonly settlementQueue: sqs.IQueue;
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
@@ -144,6 +153,7 @@ export class StatefulStack extends Stack {
       walletTable: table(walletTable.name),
       idempotencyTable: table(idempotencyTable.name),
       sandboxBankTable: this.tables[sandboxBankTable.name],
+      auditTable: table(auditTable.name),
       settlementQueue: this.settlement.queue,
       userPool: this.users.userPool,
       userPoolClient: this.users.client,

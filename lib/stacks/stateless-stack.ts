@@ -5,7 +5,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { idempotencyTable, sandboxBankTable, type TableDefinition, walletTable } from '#functions/resources.ts';
+import {
+  auditTable,
+  idempotencyTable,
+  sandboxBankTable,
+  type TableDefinition,
+  walletTable,
+} from '#functions/resources.ts';
 import { type Capability, capabilities as capabilityTable, routes as routeTable } from '#functions/routes.ts';
 import type { StageConfig } from '../config/index.ts';
 import { type ApiRoute, WalletApi } from '../constructs/api.ts';
@@ -40,6 +46,7 @@ export class StatelessStack extends Stack {
       sandboxBankTable: props.resources.sandboxBankTable
         ? tableReference('SandboxBankTable', sandboxBankTable)
         : undefined,
+      auditTable: tableReference('AuditTable', auditTable),
     };
     const capabilities: Readonly<Record<string, Capability | undefined>> = props.capabilities ?? capabilityTable;
     const routes = props.routes ?? routeTable;

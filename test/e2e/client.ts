@@ -256,3 +256,213 @@ export async function bankBalance(account: BankAccount): Promise<number> {
   expect(r.status).toBe(200);
   return r.json.balance;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Money movement (ported from ../shared/conformance/client.mjs): transfers, step-up
+// authentication with whatever factors the challenge names, polling, and ledger checks.
+
+import { ocra } from '../../functions/core/domain/soft-otp.ts';
+
+export const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
+
+export interface Authentication {
+  class: 'A' | 'B' | 'C' | 'D';
+  methods: ('OTP' | 'BIOMETRIC' | 'SOFT_OTP')[];
+  challengeId: string;
+  expiresAt: string;
+}
+
+export interface TransferView {
+  transferId: string;
+  type: 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT';
+  status: string;
+  walletId: string;
+  amount: number;
+  authentication?: Authentication;
+  failureCode?: string;
+  toWalletId?: string;
+  merchantId?: string;
+  createdAt: string;
+  completedAt?: string;
+}
+
+/** A wallet that can move money: its owner, its id and the bank link top-ups come from. */
+export interface Funded extends VerifiedCustomer {
+  walletId: string;
+  linkId: string;
+}
+
+/** The factors of one challenge, computed the way the app does (API.md `authorize`). */
+export async function factorsFor(c: VerifiedCustomer, a: Authentication): Promise<Record<string, string>> {
+  const body: Record<string, string> = {};
+  if (a.methods.includes('OTP')) body.otp = await otpFor(c.phone, a.challengeId);
+  if (a.methods.includes('BIOMETRIC')) body.biometricAssertion = await assertion(c.identity, { nonce: a.challengeId });
+  if (a.methods.includes('SOFT_OTP')) body.softOtp = ocra(c.softOtpSecret, a.challengeId);
+  return body;
+}
+
+/** POST /v1/transfers/{id}/authorize bringing every factor the transfer's challenge names. */
+export async function authorize(c: VerifiedCustomer, t: TransferView): Promise<Reply<TransferView>> {
+  expect(t.authentication, `transfer ${t.transferId} has no authentication block`).toBeDefined();
+  return as(c)<TransferView>('POST', `/v1/transfers/${t.transferId}/authorize`, await factorsFor(c, t.authentication!));
+}
+
+/** Polls GET /v1/transfers/{id} until it leaves PROCESSING / REQUIRES_AUTHENTICATION. */
+export async function waitFor(c: Customer, transferId: string, ms = 30_000): Promise<TransferView> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const r = await as(c)<TransferView>('GET', `/v1/transfers/${transferId}`);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    if (!['PROCESSING', 'REQUIRES_AUTHENTICATION'].includes(r.json.status) || Date.now() > until) return r.json;
+    await sleep(150);
+  }
+}
+
+export interface TransferOutcome {
+  /** The reply to POST /v1/transfers. */
+  created: Reply<TransferView>;
+  /** Every challenge met on the way (a class that rose meanwhile brings a new one). */
+  challenges: Authentication[];
+  /** A refused authorize call, if any. */
+  refusal?: Reply;
+  /** The transfer in its final state, when it got there. */
+  final?: TransferView;
+}
+
+/** Creates a transfer, authorises it with whatever it asks for (again if asked again), waits for the end. */
+export async function transfer(
+  c: VerifiedCustomer,
+  body: Record<string, unknown>,
+  options: CallOptions = {},
+): Promise<TransferOutcome> {
+  const created = await as(c)<TransferView>('POST', '/v1/transfers', body, options);
+  const outcome: TransferOutcome = { created, challenges: [] };
+  if (created.status !== 201) return outcome;
+  let t = created.json;
+  for (let round = 0; t.status === 'REQUIRES_AUTHENTICATION' && round < 4; round++) {
+    outcome.challenges.push(t.authentication!);
+    const r = await authorize(c, t);
+    if (r.status !== 200) {
+      outcome.refusal = r;
+      return outcome;
+    }
+    t = r.json;
+  }
+  outcome.final = await waitFor(c, t.transferId);
+  return outcome;
+}
+
+/** A transfer that must end COMPLETED; returns it. */
+export async function completed(c: VerifiedCustomer, body: Record<string, unknown>): Promise<TransferView> {
+  const o = await transfer(c, body);
+  expect(o.final?.status, JSON.stringify(o.refusal?.json ?? o.final ?? o.created.json)).toBe('COMPLETED');
+  return o.final!;
+}
+
+/** Top-up from the wallet's linked bank (class A up to 10M: RULES.md §2, top-ups outside the counters). */
+export async function topUp(c: Funded, amount: number, walletId = c.walletId, linkId = c.linkId) {
+  return completed(c, { type: 'TOPUP', walletId, linkId, amount });
+}
+
+/** Funds a wallet with `total` VND in parallel class A top-ups of at most 10M each. */
+export async function fund(c: Funded, total: number, walletId = c.walletId, linkId = c.linkId) {
+  const parts: number[] = [];
+  for (let left = total; left > 0; left -= 10_000_000) parts.push(Math.min(left, 10_000_000));
+  await Promise.all(parts.map((amount) => topUp(c, amount, walletId, linkId)));
+}
+
+/** An ACTIVE individual wallet with its bank link. */
+export async function fundedCustomer(total = 0): Promise<ActiveCustomer> {
+  const c = await activeCustomer();
+  if (total > 0) await fund(c, total);
+  return c;
+}
+
+/** Another ACTIVE wallet of the same customer, linked to another account of theirs. */
+export async function anotherWallet(c: VerifiedCustomer): Promise<{ walletId: string; linkId: string }> {
+  const w = await openWallet(c);
+  const account = await bankAccount(holderOf(c));
+  const l = await link(c, w.walletId, { bankCode: account.bankCode, accountNumber: account.accountNumber });
+  return { walletId: w.walletId, linkId: l.linkId };
+}
+
+let enterpriseSeq = randomInt(10_000_000, 89_999_999);
+
+/** A merchant: an organisation that passed KYC with `merchant`, with an ACTIVE wallet (its merchantId). */
+export async function merchant(): Promise<Customer & { walletId: string; merchantId: string }> {
+  const c = await register();
+  const rep = identity();
+  const legalName = 'Công ty TNHH Phở Hà Nội';
+  const enterpriseCode = `04${enterpriseSeq++}`;
+  const r = await as(c)('POST', '/v1/me/kyc', {
+    kind: 'ORGANIZATION',
+    legalName,
+    shortName: 'PHO HA NOI',
+    enterpriseCode,
+    headOfficeAddress: '12 Hàng Bông, Hoàn Kiếm, Hà Nội',
+    tradingAddress: '12 Hàng Bông, Hoàn Kiếm, Hà Nội',
+    phoneNumber: '02439876543',
+    legalRepresentative: { ...rep, ekycAssertion: await assertion(rep) },
+    merchant: { displayName: 'Phở Hà Nội', mcc: '5812' },
+  });
+  expect(r.json?.status, JSON.stringify(r.json)).toBe('VERIFIED');
+  const w = await openWallet(c);
+  const account = await bankAccount({ name: legalName, idNumber: enterpriseCode });
+  await link(c, w.walletId, { bankCode: account.bankCode, accountNumber: account.accountNumber });
+  return { ...c, walletId: w.walletId, merchantId: w.walletId };
+}
+
+export async function balanceOf(c: Customer, walletId: string): Promise<number> {
+  const r = await as(c)('GET', `/v1/wallets/${walletId}`);
+  expect(r.status).toBe(200);
+  return r.json.balance;
+}
+
+export interface StatementEntry {
+  entryId: string;
+  transferId: string;
+  type: string;
+  amount: number;
+  balanceAfter: number;
+  counterparty?: string;
+  createdAt: string;
+}
+
+/** Every statement entry of a wallet, newest first, following the cursor. */
+export async function statementOf(c: Customer, walletId: string): Promise<StatementEntry[]> {
+  const entries: StatementEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const q = cursor ? `?limit=100&cursor=${encodeURIComponent(cursor)}` : '?limit=100';
+    const r = await as(c)('GET', `/v1/wallets/${walletId}/statement${q}`);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    entries.push(...r.json.items);
+    cursor = r.json.nextCursor;
+  } while (cursor);
+  return entries;
+}
+
+/**
+ * Ledger invariants seen through the API: the statement adds up to the balance, each entry's
+ * balanceAfter follows from the one before it, and no balance is ever negative.
+ */
+export async function expectLedgerConsistent(c: Customer, walletId: string): Promise<StatementEntry[]> {
+  const [balance, entries] = await Promise.all([balanceOf(c, walletId), statementOf(c, walletId)]);
+  expect(balance).toBeGreaterThanOrEqual(0);
+  expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(balance);
+  expect(entries[0]?.balanceAfter ?? 0).toBe(balance);
+  entries.forEach((e, i) => {
+    const before = entries[i + 1]?.balanceAfter ?? 0;
+    expect(e.balanceAfter, `entry ${i} of ${walletId}`).toBe(before + e.amount);
+    expect(e.balanceAfter).toBeGreaterThanOrEqual(0);
+  });
+  expect(new Set(entries.map((e) => e.entryId)).size).toBe(entries.length);
+  return entries;
+}
+
+/** GET /v1/me `limits`. */
+export async function limitsOf(c: Customer): Promise<{ monthlyCap: number; monthlyUsed: number; month: string }> {
+  const r = await as(c)('GET', '/v1/me');
+  expect(r.status).toBe(200);
+  return r.json.limits;
+}

@@ -65,9 +65,12 @@ describe.each<StageName>(['sandbox', 'production'])('stateful stack (%s)', (stag
     },
   );
 
-  it('gives the wallet table its gsi1 and the idempotency table its expiration TTL', () => {
+  it('gives the wallet table its gsi1 and gsi2 and the idempotency table its expiration TTL', () => {
     const wallet = tableResource(template, stage, walletTable).Properties;
-    expect(wallet.GlobalSecondaryIndexes).toEqual([expect.objectContaining({ IndexName: 'gsi1' })]);
+    expect(wallet.GlobalSecondaryIndexes).toEqual([
+      expect.objectContaining({ IndexName: 'gsi1' }),
+      expect.objectContaining({ IndexName: 'gsi2' }),
+    ]);
     const idempotency = tableResource(template, stage, idempotencyTable).Properties;
     expect(idempotency.TimeToLiveSpecification).toEqual({ AttributeName: 'expiration', Enabled: true });
   });

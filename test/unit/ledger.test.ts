@@ -5,12 +5,18 @@ import { countersOn, countsTowardDailyTotals, countsTowardMonthlyCap } from '../
 describe('double-entry postings (DESIGN.md "Money movement")', () => {
   const t = { walletId: 'w1', toWalletId: 'w2', amount: 1_234_567 };
 
-  it.each<LedgerPhase>(['TOPUP_CREDIT', 'WITHDRAWAL_RESERVE', 'WITHDRAWAL_PAYOUT', 'WITHDRAWAL_RETURN', 'TRANSFER'])(
-    '%s sums to zero',
-    (phase) => {
-      expect(sumsToZero(postings(phase, t))).toBe(true);
-    },
-  );
+  it.each<LedgerPhase>([
+    'TOPUP_CREDIT',
+    'WITHDRAWAL_RESERVE',
+    'WITHDRAWAL_PAYOUT',
+    'WITHDRAWAL_RETURN',
+    'TRANSFER',
+    'HOLD_RESERVE',
+    'HOLD_RELEASE',
+    'HOLD_RETURN',
+  ])('%s sums to zero', (phase) => {
+    expect(sumsToZero(postings(phase, t))).toBe(true);
+  });
 
   it('credits the wallet against safeguarding on a top-up', () => {
     expect(postings('TOPUP_CREDIT', t)).toEqual([

@@ -3,8 +3,9 @@
 // system accounts mirror the money at the bank:
 // - SAFEGUARDING: the guarantee account (Decree 52 Art. 6(3)); its ledger balance is minus the
 //   money held there for customers;
-// - BANK_CLEARING: withdrawals reserved in the wallet but not yet paid out by the bank.
-export type SystemAccount = 'SAFEGUARDING' | 'BANK_CLEARING';
+// - BANK_CLEARING: withdrawals reserved in the wallet but not yet paid out by the bank;
+// - RISK_HOLD: transfers held for review by the risk engine (still the customers' money).
+export type SystemAccount = 'SAFEGUARDING' | 'BANK_CLEARING' | 'RISK_HOLD';
 
 /** System accounts take every top-up and withdrawal: spread over shards to stay under DynamoDB's per-item write rate. */
 export const systemAccountShards = 16;
@@ -19,7 +20,10 @@ export type LedgerPhase =
   | 'WITHDRAWAL_RESERVE'
   | 'WITHDRAWAL_PAYOUT'
   | 'WITHDRAWAL_RETURN'
-  | 'TRANSFER';
+  | 'TRANSFER'
+  | 'HOLD_RESERVE'
+  | 'HOLD_RELEASE'
+  | 'HOLD_RETURN';
 
 /** The postings of one phase of a transfer. They always sum to zero. */
 export function postings(phase: LedgerPhase, t: { walletId: string; amount: number; toWalletId?: string }): Posting[] {
@@ -49,6 +53,21 @@ export function postings(phase: LedgerPhase, t: { walletId: string; amount: numb
       return [
         { account: { wallet: t.walletId }, amount: -g },
         { account: { wallet: t.toWalletId! }, amount: g },
+      ];
+    case 'HOLD_RESERVE':
+      return [
+        { account: { wallet: t.walletId }, amount: -g },
+        { account: { system: 'RISK_HOLD' }, amount: g },
+      ];
+    case 'HOLD_RELEASE':
+      return [
+        { account: { system: 'RISK_HOLD' }, amount: -g },
+        { account: { wallet: t.toWalletId! }, amount: g },
+      ];
+    case 'HOLD_RETURN':
+      return [
+        { account: { system: 'RISK_HOLD' }, amount: -g },
+        { account: { wallet: t.walletId }, amount: g },
       ];
   }
 }

@@ -57,6 +57,10 @@ export interface Transfer {
   warnings?: string[];
   /** When it started waiting for the bank: the sweeper re-enqueues transfers stuck since long. */
   processingSince?: string;
+  /** The risk engine's verdict at creation and the rules that fired (kept for operators). */
+  riskDecision?: 'ALLOW' | 'STEP_UP' | 'HOLD' | 'BLOCK';
+  ruleHits?: { rule: string; score: number; reason: string }[];
+  caseId?: string;
   createdAt: string;
   completedAt?: string;
 }

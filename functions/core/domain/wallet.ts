@@ -21,6 +21,22 @@ export interface Wallet {
   counterDay?: string;
   counters?: Partial<Record<string, { total: number; totalAB: number }>>;
   lockedReason?: string;
+  /** When its owner locked it (RULES.md §7: lost credentials suspend the service at once). */
+  lockedAt?: string;
+  /** While FROZEN: the status a lifted freeze returns to (a wallet its owner locked stays LOCKED). */
+  frozenFrom?: WalletStatus;
+  frozenAt?: string;
+  /** The pending self-unlock challenge (POST /v1/wallets/{id}/unlock): one at a time, 5 minutes, one use. */
+  unlockChallenge?: UnlockChallenge;
+}
+
+export interface UnlockChallenge {
+  challengeId: string;
+  /** The trusted device that asked; only it may answer. */
+  deviceId: string;
+  expiresAt: string;
+  /** Biometric tries used, right or wrong (RULES.md §3: at most 5). */
+  attempts: number;
 }
 
 export const walletView = (w: Wallet) => ({

@@ -1,5 +1,6 @@
 import type { DailyCounters, TransactionGroup } from '../domain/authentication-class.ts';
 import type { SystemAccount } from '../domain/ledger.ts';
+import type { RiskCase } from '../domain/risk-case.ts';
 import type { Transfer, TransferStatus } from '../domain/transfer.ts';
 import type { Wallet } from '../domain/wallet.ts';
 
@@ -17,16 +18,23 @@ export interface WalletChange {
 /** One money movement: everything in it commits together in one TransactWriteItems, or nothing does. */
 export interface CommitPlan {
   /** A new transfer (class A at creation), or a state change of an existing one. */
-  transfer: { create: Transfer } | { update: { transferId: string; from: TransferStatus[]; set: Partial<Transfer> } };
+  transfer:
+    | { create: Transfer }
+    /** `amount` lets a completing transfer enter the large-value index (RULES.md §8). */
+    | { update: { transferId: string; from: TransferStatus[]; set: Partial<Transfer>; amount?: number } };
   wallets: WalletChange[];
   system: { account: SystemAccount; amount: number; transferId: string; at: string }[];
   /** RULES.md §6 monthly cap: the customer's month total may not pass `cap`. */
   monthly?: { customerId: string; month: string; amount: number; cap: number };
   /** Derived from the transfer id and phase: a retried request is applied at most once. */
   token: string;
+  /** A risk case opened by this commit, or the decision that closes one (only from OPEN). */
+  riskCase?:
+    | { open: RiskCase }
+    | { close: { caseId: string; status: 'RELEASED' | 'REJECTED'; decidedBy: string; note: string; at: string } };
 }
 
-export type CommitOutcome = 'committed' | 'stale' | 'monthly-limit' | 'transfer-moved-on';
+export type CommitOutcome = 'committed' | 'stale' | 'monthly-limit' | 'transfer-moved-on' | 'case-decided';
 
 export interface StatementEntry {
   entryId: string;
@@ -55,5 +63,7 @@ export interface Ledger {
   /** Transfers in PROCESSING created before `before`, oldest first. */
   processing(before: string, limit: number): Promise<Transfer[]>;
   monthlyUsed(customerId: string, month: string): Promise<number>;
+  getCase(caseId: string): Promise<RiskCase | undefined>;
+  listCases(status: string, limit: number, cursor?: string): Promise<{ items: RiskCase[]; nextCursor?: string }>;
   systemBalance(account: SystemAccount): Promise<number>;
 }

@@ -50,8 +50,30 @@ export const keys = {
   }),
   /** Sparse GSI1 partition of transfers waiting for the bank, for the sweeper and reconciliation. */
   processingIndex: 'STATUS#PROCESSING',
+  riskCase: (caseId: string): Key => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  /** GSI1 partition of risk cases by status, for the operators' queue. */
+  casesByStatus: (status: string): string => `CASES#${status}`,
+  /** The risk engine's running features of one wallet (counters and sketches, RULES.md §7). */
+  riskProfile: (walletId: string): Key => ({ pk: `WALLET#${walletId}`, sk: 'RISK' }),
   watchlist: (kind: string, valueHash: string): Key => ({ pk: `WATCH#${kind}#${valueHash}`, sk: 'WATCH' }),
   dataKey: (): Key => ({ pk: 'SYSTEM#KEYRING', sk: 'DATAKEY#v1' }),
+  /** A freeze or unfreeze order of a wallet (operator or law enforcement), in order of entry. */
+  walletOrder: (walletId: string, at: string, orderId: string): Key => ({
+    pk: `WALLET#${walletId}`,
+    sk: `ORDER#${at}#${orderId}`,
+  }),
+  /** A law-enforcement request (Decree 52 Art. 11) and the parts of its answer package. */
+  lawEnforcementRequest: (requestId: string): Key => ({ pk: `LEREQ#${requestId}`, sk: 'LEREQ' }),
+  lawEnforcementPart: (requestId: string, part: number): Key => ({
+    pk: `LEREQ#${requestId}`,
+    sk: `PART#${String(part).padStart(4, '0')}`,
+  }),
+  /** Audit table (not the wallet table): one entry filed under one subject, newest last. */
+  auditEntry: (subject: string, at: string, auditId: string): Key => ({
+    pk: `SUBJECT#${subject}`,
+    sk: `${at}#${auditId}`,
+  }),
+  auditSubject: (subject: string): string => `SUBJECT#${subject}`,
 };
 
 /** Epoch seconds for the table's TTL attribute. */

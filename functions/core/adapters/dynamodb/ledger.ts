@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { largeValueIndexAttributes } from '../../domain/large-value.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
+import type { RiskCase } from '../../domain/risk-case.ts';
 import type { Transfer, TransferStatus } from '../../domain/transfer.ts';
 import type { CommitOutcome, CommitPlan, Ledger, StatementEntry, WalletChange } from '../../ports/ledger.ts';
 import { dynamo, isConditionFailure } from './client.ts';
 import { keys } from './keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Role = 'transfer' | 'wallet' | 'entry' | 'system' | 'monthly';
+type Role = 'transfer' | 'wallet' | 'entry' | 'system' | 'monthly' | 'case';
 
 const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
 
@@ -40,13 +42,18 @@ export class DynamoLedger implements Ledger {
             ...keys.transfer(t.transferId),
             ...t,
             ...this.#statusIndex(t.status, t.processingSince ?? t.createdAt, t.transferId),
+            ...largeValueIndexAttributes(t),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       };
     }
-    const { transferId, from, set } = plan.transfer.update;
-    const { parts, names, values } = setExpression(set as Record<string, unknown>, 't');
+    const { transferId, from, set, amount } = plan.transfer.update;
+    const indexed =
+      amount === undefined || !set.status
+        ? {}
+        : largeValueIndexAttributes({ transferId, amount, status: set.status, completedAt: set.completedAt });
+    const { parts, names, values } = setExpression({ ...set, ...indexed } as Record<string, unknown>, 't');
     const index = set.status
       ? this.#statusIndexUpdate(set.status, set.processingSince ?? '', transferId)
       : { set: [], remove: [], values: {} };
@@ -177,12 +184,21 @@ export class DynamoLedger implements Ledger {
           TableName: this.table,
           Key: keys.monthlyUsage(m.customerId, m.month),
           UpdateExpression: 'ADD used :amount',
-          // No arithmetic in conditions: the room left is computed here (DESIGN.md).
-          ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
-          ExpressionAttributeValues: { ':amount': m.amount, ':room': m.cap - m.amount },
+          // No arithmetic in conditions: the room left is computed here (DESIGN.md). A refund
+          // (negative amount, a rejected held transfer) needs no room.
+          ...(m.amount > 0
+            ? {
+                ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
+                ExpressionAttributeValues: { ':amount': m.amount, ':room': m.cap - m.amount },
+              }
+            : { ExpressionAttributeValues: { ':amount': m.amount } }),
         },
       });
       roles.push('monthly');
+    }
+    if (plan.riskCase) {
+      items.push(this.#caseItem(plan.riskCase));
+      roles.push('case');
     }
     try {
       await this.#db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
@@ -192,10 +208,74 @@ export class DynamoLedger implements Ledger {
       if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
       const failed = (role: Role) => reasons.some((r, i) => roles[i] === role && r.Code === 'ConditionalCheckFailed');
       if (failed('transfer')) return 'transfer-moved-on';
+      if (failed('case')) return 'case-decided';
       if (failed('monthly') && !failed('wallet')) return 'monthly-limit';
       // A wallet changed since it was read, or DynamoDB reported a TransactionConflict: read again.
       return 'stale';
     }
+  }
+
+  #caseItem(riskCase: NonNullable<CommitPlan['riskCase']>): TransactItem {
+    if ('open' in riskCase) {
+      const c = riskCase.open;
+      return {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.riskCase(c.caseId),
+            ...c,
+            gsi1pk: keys.casesByStatus(c.status),
+            gsi1sk: `${c.createdAt}#${c.caseId}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      };
+    }
+    const c = riskCase.close;
+    return {
+      Update: {
+        TableName: this.table,
+        Key: keys.riskCase(c.caseId),
+        UpdateExpression: 'SET #st = :status, decidedBy = :by, note = :note, decidedAt = :at, gsi1pk = :index',
+        ConditionExpression: '#st = :open',
+        ExpressionAttributeNames: { '#st': 'status' },
+        ExpressionAttributeValues: {
+          ':status': c.status,
+          ':by': c.decidedBy,
+          ':note': c.note,
+          ':at': c.at,
+          ':index': keys.casesByStatus(c.status),
+          ':open': 'OPEN',
+        },
+      },
+    };
+  }
+
+  async getCase(caseId: string): Promise<RiskCase | undefined> {
+    const out = await this.#db.send(
+      new GetCommand({ TableName: this.table, Key: keys.riskCase(caseId), ConsistentRead: true }),
+    );
+    return out.Item ? (stripKeys(out.Item) as unknown as RiskCase) : undefined;
+  }
+
+  async listCases(status: string, limit: number, cursor?: string) {
+    const start = cursor
+      ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, string>)
+      : undefined;
+    const out = await this.#db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.casesByStatus(status) },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const items = (out.Items ?? []).map((i) => stripKeys(i) as unknown as RiskCase);
+    const last = out.LastEvaluatedKey;
+    return { items, ...(last ? { nextCursor: Buffer.from(JSON.stringify(last)).toString('base64url') } : {}) };
   }
 
   async getTransfer(transferId: string): Promise<Transfer | undefined> {

@@ -157,9 +157,10 @@ export class DynamoOnboardingStore implements OnboardingStore {
       new UpdateCommand({
         TableName: this.table,
         Key: keys.signInGuard(phoneNumber),
-        UpdateExpression: 'ADD failures :one SET #ttl = :ttl',
+        // `recentFailures` outlives a successful sign-in: the risk engine reads it (RULES.md §7).
+        UpdateExpression: 'ADD failures :one, recentFailures :one SET #ttl = :ttl, lastFailureAt = :now',
         ExpressionAttributeNames: { '#ttl': 'ttl' },
-        ExpressionAttributeValues: { ':one': 1, ':ttl': ttlAfter(now, DAY) },
+        ExpressionAttributeValues: { ':one': 1, ':ttl': ttlAfter(now, DAY), ':now': now.toISOString() },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -178,7 +179,19 @@ export class DynamoOnboardingStore implements OnboardingStore {
   }
 
   async clearSignInFailures(phoneNumber: string): Promise<void> {
-    await this.#db.send(new DeleteCommand({ TableName: this.table, Key: keys.signInGuard(phoneNumber) }));
+    await this.#db
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.signInGuard(phoneNumber),
+          UpdateExpression: 'SET failures = :zero REMOVE lockedUntil',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':zero': 0 },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
   }
 
   async touchDevice(customerId: string, deviceId: string, now: Date): Promise<Device> {
@@ -210,8 +223,14 @@ export class DynamoOnboardingStore implements OnboardingStore {
         TableName: this.table,
         Key: keys.device(customerId, deviceId),
         UpdateExpression:
-          'SET deviceId = :id, trusted = :yes, trustedAt = :at, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)',
-        ExpressionAttributeValues: { ':id': deviceId, ':yes': true, ':at': at, ':secret': softOtpSecretEnc },
+          'SET deviceId = :id, trusted = :yes, trustedAt = :at, trustedVia = :via, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)',
+        ExpressionAttributeValues: {
+          ':id': deviceId,
+          ':yes': true,
+          ':at': at,
+          ':secret': softOtpSecretEnc,
+          ':via': 'CHALLENGE',
+        },
       }),
     );
   }
@@ -275,8 +294,9 @@ export class DynamoOnboardingStore implements OnboardingStore {
                 TableName: this.table,
                 Key: keys.device(customerId, device.deviceId),
                 UpdateExpression:
-                  'SET deviceId = :id, trusted = :yes, trustedAt = :at, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)',
+                  'SET deviceId = :id, trusted = :yes, trustedAt = :at, trustedVia = :via, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)',
                 ExpressionAttributeValues: {
+                  ':via': 'KYC',
                   ':id': device.deviceId,
                   ':yes': true,
                   ':at': at,

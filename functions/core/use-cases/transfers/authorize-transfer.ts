@@ -7,7 +7,7 @@ import { notFound, Problem } from '../../http/problem.ts';
 import { verifyBiometric } from '../submit-kyc.ts';
 import { requireTrustedDevice } from '../trust-device.ts';
 import { newChallenge } from './challenge.ts';
-import { expireIfDue, handToBank } from './create-transfer.ts';
+import { afterPost, expireIfDue } from './create-transfer.ts';
 import { notifyOutcome } from './notify.ts';
 import { postTransfer } from './post.ts';
 import { refusals } from './problems.ts';
@@ -94,7 +94,7 @@ export async function authorizeTransfer(
   const result = await postTransfer(services, t, t.challenge!.class, 'authorize');
   switch (result.outcome) {
     case 'posted':
-      await handToBank(services, result.transfer);
+      await afterPost(services, result.transfer);
       return transferView(result.transfer);
     case 'moved-on':
       return transferView((await services.ledger.getTransfer(transferId))!);

@@ -1,18 +1,25 @@
 import { ulid } from 'ulid';
 import type { Services } from '../../container.ts';
-import { authenticationClass, type TransferType, transactionGroup } from '../../domain/authentication-class.ts';
+import {
+  authenticationClass,
+  maxClass,
+  type TransferType,
+  transactionGroup,
+} from '../../domain/authentication-class.ts';
 import { businessMonth } from '../../domain/calendar.ts';
 import { type Customer, monthlyCap } from '../../domain/customer.ts';
 import { countersOn, countsTowardMonthlyCap, type Transfer, transferView } from '../../domain/transfer.ts';
 import type { Wallet } from '../../domain/wallet.ts';
 import { notFound, Problem } from '../../http/problem.ts';
 import { logger } from '../../observability/logger.ts';
+import type { RiskSnapshot } from '../../ports/risk-profiles.ts';
 import { kycRequired, requireTrustedDevice } from '../trust-device.ts';
 import { ownWallet } from '../wallets.ts';
 import { newChallenge } from './challenge.ts';
 import { notifyOutcome } from './notify.ts';
 import { postTransfer } from './post.ts';
 import { payerWalletProblem, refusals } from './problems.ts';
+import { assessRisk, recordMovement } from './risk.ts';
 
 export interface TransferRequest {
   type: TransferType;
@@ -68,16 +75,16 @@ async function precheck(services: Services, t: Transfer, payer: Wallet) {
  */
 export async function createTransfer(services: Services, customerId: string, deviceId: string, r: TransferRequest) {
   const { clock, links } = services;
-  const payer = await ownWallet(services, customerId, r.walletId);
+  // KYC first: the answer must not depend on whose wallet id was sent.
   const customer = await payingCustomer(services, customerId);
+  const payer = await ownWallet(services, customerId, r.walletId);
   await requireTrustedDevice(services, customerId, deviceId);
   const problem = payerWalletProblem(payer);
   if (problem) throw problem;
 
-  if (r.type === 'TOPUP' || r.type === 'WITHDRAWAL') {
-    const link = r.linkId ? await links.get(r.walletId, r.linkId) : undefined;
-    if (link?.status !== 'ACTIVE') throw refusals.bankLinkRequired();
-  }
+  const link =
+    r.linkId && (r.type === 'TOPUP' || r.type === 'WITHDRAWAL') ? await links.get(r.walletId, r.linkId) : undefined;
+  if ((r.type === 'TOPUP' || r.type === 'WITHDRAWAL') && link?.status !== 'ACTIVE') throw refusals.bankLinkRequired();
   const payee = r.type === 'P2P' || r.type === 'PAYMENT' ? await payeeWallet(services, r) : undefined;
   const now = clock.now();
   const group = transactionGroup({
@@ -103,19 +110,41 @@ export async function createTransfer(services: Services, customerId: string, dev
     createdAt: now.toISOString(),
   };
   await precheck(services, base, payer);
-  const cls = authenticationClass({
+  const ruled = authenticationClass({
     group,
     amount: r.amount,
     counters: countersOn(payer, group, now),
     linkedBank: r.type === 'TOPUP' || r.type === 'WITHDRAWAL',
   });
-  const t: Transfer = { ...base, class: cls };
+  const bankAccountNumber = link?.accountNumberEnc
+    ? await (await services.keyRing()).decrypt(link.accountNumberEnc)
+    : undefined;
+  const { assessment, snapshot } = await assessRisk(services, {
+    transfer: base,
+    customer,
+    payer,
+    ...(payee ? { payee } : {}),
+    ...(r.toPhoneNumber ? { toPhoneNumber: r.toPhoneNumber } : {}),
+    ...(bankAccountNumber ? { bankAccountNumber } : {}),
+  });
+  const judged: Transfer = {
+    ...base,
+    riskDecision: assessment.decision,
+    ...(assessment.hits.length
+      ? { ruleHits: assessment.hits.map(({ rule, score, reason }) => ({ rule, score, reason })) }
+      : {}),
+    ...(assessment.warnings.length ? { warnings: [...assessment.warnings] } : {}),
+  };
+  if (assessment.decision === 'BLOCK') await refuseByRisk(services, judged, assessment.problemCode ?? 'risk-blocked');
+  // RULES.md §7: a WARN-listed payee or a suspicious pattern raises the class to at least C.
+  const cls = assessment.decision === 'STEP_UP' ? maxClass(ruled, 'C') : ruled;
+  const t: Transfer = { ...judged, class: cls };
 
   if (cls === 'A') {
     const result = await postTransfer(services, t, 'A', 'create');
     if (result.outcome === 'refused') throw result.problem;
     if (result.outcome === 'posted') {
-      await handToBank(services, result.transfer);
+      await afterPost(services, result.transfer, snapshot);
       return transferView(result.transfer);
     }
     // The counters moved between the read and the commit: ask for what the class now needs.
@@ -124,6 +153,30 @@ export async function createTransfer(services: Services, customerId: string, dev
     throw new Problem(409, 'request-in-progress', 'This transfer is already being processed.');
   }
   return challengeAndStore(services, t, cls, customer);
+}
+
+/** BLOCK (RULES.md §7): the transfer is kept as REJECTED with its rule hits, and refused. */
+async function refuseByRisk(services: Services, t: Transfer, code: 'payee-flagged' | 'risk-blocked'): Promise<never> {
+  await services.ledger.createTransfer({ ...t, status: 'REJECTED', failureCode: code, completedAt: t.createdAt });
+  throw code === 'payee-flagged'
+    ? new Problem(
+        422,
+        'payee-flagged',
+        'The payee is on a warning list of the police or the State Bank; the transfer was refused.',
+        {
+          transferId: t.transferId,
+        },
+      )
+    : new Problem(403, 'risk-blocked', 'This transfer was refused by the fraud controls.', {
+        transferId: t.transferId,
+      });
+}
+
+/** After a commit: the risk profiles learn of the movement, the bank leg starts, the owner is told. */
+export async function afterPost(services: Services, t: Transfer, snapshot?: RiskSnapshot): Promise<void> {
+  if (t.status !== 'HELD' && (t.type !== 'TOPUP' || t.status === 'COMPLETED'))
+    await recordMovement(services, t, snapshot);
+  await handToBank(services, t);
 }
 
 async function challengeAndStore(services: Services, t: Transfer, cls: Transfer['class'], customer: Customer) {
@@ -137,7 +190,7 @@ async function challengeAndStore(services: Services, t: Transfer, cls: Transfer[
  * the transfer later); finished transfers are reported to their owners.
  */
 export async function handToBank(services: Services, t: Transfer): Promise<void> {
-  if (t.status === 'COMPLETED' || t.status === 'FAILED') return notifyOutcome(services, t);
+  if (t.status === 'COMPLETED' || t.status === 'FAILED' || t.status === 'REJECTED') return notifyOutcome(services, t);
   if (t.status !== 'PROCESSING') return;
   try {
     await services.queue.enqueue(t.transferId);

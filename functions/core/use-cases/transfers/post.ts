@@ -8,12 +8,14 @@ import {
 import { businessDay, businessMonth } from '../../domain/calendar.ts';
 import { monthlyCap } from '../../domain/customer.ts';
 import { postings } from '../../domain/ledger.ts';
+import type { RiskCase } from '../../domain/risk-case.ts';
 import { countersOn, countsTowardDailyTotals, countsTowardMonthlyCap, type Transfer } from '../../domain/transfer.ts';
 import type { Wallet } from '../../domain/wallet.ts';
-import type { Problem } from '../../http/problem.ts';
+import { Problem } from '../../http/problem.ts';
 import { logger } from '../../observability/logger.ts';
 import type { CommitPlan, WalletChange } from '../../ports/ledger.ts';
 import { payerWalletProblem, refusals } from './problems.ts';
+import { withWalletLocks } from './wallet-locks.ts';
 
 // Posting a transfer: one TransactWriteItems whose conditions carry the rules (DESIGN.md
 // "Money movement"). Wallets are read, the plan is computed in code (conditions have no
@@ -22,6 +24,14 @@ import { payerWalletProblem, refusals } from './problems.ts';
 // TransactionConflict lands in the same path.
 
 const MAX_ATTEMPTS = 60;
+/** Stop retrying well before the API's 29 s deadline: an answer must never lie about the outcome. */
+const TIME_BUDGET_MS = 15_000;
+
+/** The commit could not get through in time; nothing was posted, the request is safe to retry. */
+export const walletBusy = () =>
+  new Problem(503, 'wallet-busy', 'The wallet is too busy right now; nothing was moved. Retry the request.', {
+    retryAfter: 1,
+  });
 
 export const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 10 * 2 ** Math.min(attempt, 5))));
@@ -60,8 +70,33 @@ export async function postTransfer(
   authenticated: AuthenticationClass,
   mode: 'create' | 'authorize',
 ): Promise<PostResult> {
+  return withWalletLocks([t.walletId, t.toWalletId], () => postOnce(services, t, authenticated, mode));
+}
+
+/** A transfer the risk engine holds: the payer's side commits, the money waits in RISK_HOLD (or clearing). */
+function holdFor(t: Transfer, at: string): RiskCase | undefined {
+  if (t.riskDecision !== 'HOLD') return undefined;
+  return {
+    caseId: `C${t.transferId}`,
+    transferId: t.transferId,
+    walletId: t.walletId,
+    customerId: t.customerId,
+    amount: t.amount,
+    status: 'OPEN',
+    ruleHits: t.ruleHits ?? [],
+    createdAt: at,
+  };
+}
+
+async function postOnce(
+  services: Services,
+  t: Transfer,
+  authenticated: AuthenticationClass,
+  mode: 'create' | 'authorize',
+): Promise<PostResult> {
   const { ledger, clock } = services;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  const started = Date.now();
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && Date.now() - started < TIME_BUDGET_MS; attempt++) {
     const now = clock.now();
     const at = now.toISOString();
     const payer = await walletOrThrow(services, t.walletId);
@@ -76,8 +111,23 @@ export async function postTransfer(
     const wallets: WalletChange[] = [];
     const system: CommitPlan['system'] = [];
     let monthly: CommitPlan['monthly'];
+    const held = holdFor(t, at);
 
-    if (t.type === 'P2P' || t.type === 'PAYMENT') {
+    if (held && (t.type === 'P2P' || t.type === 'PAYMENT')) {
+      if (payer.balance < t.amount) return { outcome: 'refused', problem: refusals.insufficientFunds() };
+      const [reserve, hold] = postings('HOLD_RESERVE', t);
+      wallets.push({
+        wallet: payer,
+        delta: reserve!.amount,
+        requireActive: true,
+        counters,
+        entry: { transferId: t.transferId, type: t.type, ...(t.toWalletId ? { counterparty: t.toWalletId } : {}), at },
+      });
+      system.push({ account: 'RISK_HOLD', amount: hold!.amount, transferId: t.transferId, at });
+      if (countsTowardMonthlyCap(t))
+        monthly = { customerId: t.customerId, month: businessMonth(now), amount: t.amount, cap: monthlyCap };
+      Object.assign(settled, { status: 'HELD', caseId: held.caseId });
+    } else if (t.type === 'P2P' || t.type === 'PAYMENT') {
       const payee = await walletOrThrow(services, t.toWalletId!);
       if (payee.status !== 'ACTIVE') return { outcome: 'refused', problem: refusals.payeeNotActive() };
       if (payer.balance < t.amount) return { outcome: 'refused', problem: refusals.insufficientFunds() };
@@ -121,10 +171,11 @@ export async function postTransfer(
       transfer:
         mode === 'create'
           ? { create: { ...t, ...settled } }
-          : { update: { transferId: t.transferId, from: ['REQUIRES_AUTHENTICATION'], set: settled } },
+          : { update: { transferId: t.transferId, from: ['REQUIRES_AUTHENTICATION'], set: settled, amount: t.amount } },
       wallets,
       system,
       ...(monthly ? { monthly } : {}),
+      ...(held && settled.status === 'HELD' ? { riskCase: { open: held } } : {}),
       token: `${t.transferId}:post`,
     };
     const outcome = await ledger.commit(plan);
@@ -137,11 +188,15 @@ export async function postTransfer(
     await backoff(attempt);
   }
   logger.warn('transfer commit kept conflicting', { transferId: t.transferId });
-  throw new Error('the wallet is too busy; the transfer was not posted');
+  throw walletBusy();
 }
 
 /** After the bank has answered: credit a top-up, or close (or return) a withdrawal's reservation. */
 export async function settleWithBank(services: Services, t: Transfer, bank: 'APPLIED' | 'DECLINED'): Promise<boolean> {
+  return withWalletLocks([t.walletId], () => settleOnce(services, t, bank));
+}
+
+async function settleOnce(services: Services, t: Transfer, bank: 'APPLIED' | 'DECLINED'): Promise<boolean> {
   const { ledger, clock } = services;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const at = clock.now().toISOString();
@@ -177,7 +232,7 @@ export async function settleWithBank(services: Services, t: Transfer, bank: 'APP
       });
     }
     const outcome = await ledger.commit({
-      transfer: { update: { transferId: t.transferId, from: ['PROCESSING'], set: settled } },
+      transfer: { update: { transferId: t.transferId, from: ['PROCESSING'], set: settled, amount: t.amount } },
       wallets,
       system,
       token: `${t.transferId}:settle`,

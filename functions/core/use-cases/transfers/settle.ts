@@ -4,6 +4,7 @@ import type { BankOutcome } from '../../ports/bank.ts';
 import { instrumentOf } from '../bank-links.ts';
 import { notifyOutcome } from './notify.ts';
 import { settleWithBank } from './post.ts';
+import { recordMovement } from './risk.ts';
 
 /** The bank did not say; the message goes back to the queue and is tried again later. */
 export class BankOutcomeUnknown extends Error {
@@ -43,6 +44,7 @@ export async function settleTransfer(services: Services, transferId: string): Pr
   logger.info('transfer settled', { transferId, type: t.type, bank: outcome.outcome, posted });
   if (posted) {
     const settled = await services.ledger.getTransfer(transferId);
+    if (settled?.type === 'TOPUP' && settled.status === 'COMPLETED') await recordMovement(services, settled);
     if (settled) await notifyOutcome(services, settled);
   }
   return 'settled';

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { container } from '../core/container.ts';
+import { auditSubjects } from '../core/domain/audit.ts';
+import { apiHandler, endpoint } from '../core/http/api-handler.ts';
+import { created, ok } from '../core/http/result.ts';
+import { isoDate } from '../core/http/validation.ts';
+import { audited, auditTrail } from '../core/use-cases/audit.ts';
+import { largeValueReport } from '../core/use-cases/large-value-report.ts';
+import {
+  getLawEnforcementRequest,
+  receiveLawEnforcementRequest,
+  requestSubjects,
+} from '../core/use-cases/law-enforcement.ts';
+import { phoneNumber } from '../onboarding/schemas.ts';
+
+// The `compliance` group's routes (RULES.md §7–9): law-enforcement requests, the large-value
+// report and the staff audit trail. Every one of them is audited before it answers.
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+/** A Hanoi business day `YYYY-MM-DD`, or an instant with its offset. */
+const periodBound = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const lawEnforcementBody = z.strictObject({
+  authority: text(200),
+  reference: text(100),
+  kind: z.enum(['INFORMATION', 'FREEZE']),
+  subject: z
+    .strictObject({
+      walletId: z.string().min(1).max(64).optional(),
+      phoneNumber: phoneNumber.optional(),
+      idNumber: z
+        .string()
+        .trim()
+        .regex(/^\d{9,12}$/, 'a 12-digit CCCD (or 9-digit CMND) number')
+        .optional(),
+    })
+    .refine((s) => s.walletId !== undefined || s.phoneNumber !== undefined || s.idNumber !== undefined, {
+      message: 'name the subject by walletId, phoneNumber or idNumber',
+    }),
+  period: z.strictObject({ from: periodBound, to: periodBound }).optional(),
+});
+
+const page = {
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+};
+
+export const handler = apiHandler('compliance', {
+  'POST /v1/ops/law-enforcement-requests': endpoint({
+    body: lawEnforcementBody,
+    idempotent: true,
+    handle: async ({ body, caller }) => {
+      const request = await receiveLawEnforcementRequest(container(), caller.subject, body);
+      await audited(caller, 'LAW_ENFORCEMENT_REQUEST', requestSubjects(request), {
+        route: 'POST /v1/ops/law-enforcement-requests',
+        reason: `${body.kind} request of ${body.authority}`,
+        reference: body.reference,
+      });
+      return created(request);
+    },
+  }),
+  'GET /v1/ops/law-enforcement-requests/{requestId}': endpoint({
+    handle: async ({ caller, params }) => {
+      const request = await getLawEnforcementRequest(container(), params.requestId!);
+      await audited(caller, 'LAW_ENFORCEMENT_REQUEST_READ', requestSubjects(request), {
+        route: 'GET /v1/ops/law-enforcement-requests/{requestId}',
+        reason: `${request.kind} request of ${request.authority}`,
+        reference: request.reference,
+      });
+      return ok(request);
+    },
+  }),
+  'GET /v1/ops/reports/large-value': endpoint({
+    query: z.object({ date: isoDate }),
+    handle: async ({ caller, query }) => {
+      const report = await largeValueReport(container(), query.date);
+      // Filed under the report and under every wallet it shows.
+      const wallets = report.items.flatMap((i) => (i.toWalletId ? [i.walletId, i.toWalletId] : [i.walletId]));
+      await audited(caller, 'REPORT_READ', [auditSubjects.largeValueReport, ...wallets], {
+        route: 'GET /v1/ops/reports/large-value',
+        reason: `large-value report of ${query.date}`,
+      });
+      return ok(report);
+    },
+  }),
+  'GET /v1/ops/audit': endpoint({
+    query: z.object({ subject: z.string().trim().min(1).max(200), ...page }),
+    handle: async ({ caller, query }) => ok(await auditTrail(container(), caller, query, 'GET /v1/ops/audit')),
+  }),
+});

@@ -1,0 +1,59 @@
+// The staff audit trail (RULES.md §9, Law 91/2025 on personal data: every read by staff is
+// audited; RULES.md §8: records are kept at least 5 years). Entries are appended, never changed:
+// the functions that write them may only PutItem on the audit table.
+
+export const auditActions = [
+  'WALLET_FREEZE',
+  'WALLET_UNFREEZE',
+  'WATCHLIST_IMPORT',
+  'CASE_DECISION',
+  'CASES_READ',
+  'LAW_ENFORCEMENT_REQUEST',
+  'LAW_ENFORCEMENT_REQUEST_READ',
+  'REPORT_READ',
+  'RECONCILIATION_READ',
+  'AUDIT_READ',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+/** Why staff did it: the route, and the reason and reference they gave (a ticket, an order number). */
+export interface AuditPurpose {
+  route: string;
+  reason?: string;
+  reference?: string;
+}
+
+export interface AuditEntry {
+  auditId: string;
+  /** The staff member: the Cognito `sub` of the operator's access token. */
+  actor: string;
+  /** The Cognito groups the actor acted under. */
+  actorGroups: string[];
+  action: AuditAction;
+  /** What the entry is filed under (`GET /v1/ops/audit?subject=`): a wallet, customer, request id… */
+  subject: string;
+  /** Every subject the same action touched (one entry is filed under each). */
+  subjects: string[];
+  purpose: AuditPurpose;
+  at: string;
+}
+
+/** Subjects that are not an entity id. */
+export const auditSubjects = {
+  watchlist: 'watchlist',
+  safeguarding: 'reconciliation:safeguarding',
+  largeValueReport: 'report:large-value',
+} as const;
+
+/**
+ * When DynamoDB may expire an entry: 5 years and 30 days after it was written (RULES.md §8 keeps
+ * records at least 5 years; the 30 days cover an audit that starts on the last day).
+ */
+export function auditExpiry(at: Date): Date {
+  const until = new Date(at.getTime());
+  until.setUTCFullYear(until.getUTCFullYear() + 5);
+  return new Date(until.getTime() + 30 * 24 * 60 * 60 * 1000);
+}
+
+/** The TTL attribute value (epoch seconds) for an entry written at `at`. */
+export const auditTtl = (at: Date): number => Math.floor(auditExpiry(at).getTime() / 1000);

@@ -1,0 +1,50 @@
+import type { UnlockChallenge, Wallet, WalletStatus } from '../domain/wallet.ts';
+
+/** A freeze or unfreeze order, kept with the wallet (who, on whose authority, why, under which reference). */
+export interface WalletOrder {
+  orderId: string;
+  walletId: string;
+  action: 'FREEZE' | 'UNFREEZE';
+  /** `OPERATOR` for the provider's own decision, else the authority named in the written order. */
+  authority: string;
+  /** The staff member who entered it (Cognito `sub`). */
+  actor: string;
+  reason: string;
+  reference: string;
+  /** The law-enforcement request it executes, if any. */
+  requestId?: string;
+  previousStatus: WalletStatus;
+  status: WalletStatus;
+  at: string;
+}
+
+/**
+ * Status changes of a wallet outside money movement. Every change is conditional on the wallet's
+ * status, `frozenFrom` and `activeLinks` being as read: 'conflict' means it changed meanwhile (read
+ * again and re-plan), so no concurrent change is lost. Balances are never touched here.
+ */
+export interface WalletControl {
+  /** FROZEN (remembering the status read), with the order, in one transaction. */
+  freeze(wallet: Wallet, order: WalletOrder): Promise<'done' | 'conflict'>;
+  /** Records another order on a wallet that is FROZEN already. */
+  recordOrder(wallet: Wallet, order: WalletOrder): Promise<'done' | 'conflict'>;
+  /** From FROZEN to `order.status`, with the order, in one transaction. */
+  unfreeze(wallet: Wallet, order: WalletOrder): Promise<'done' | 'conflict'>;
+  /** LOCKED, or (FROZEN) remembered as locked for when the freeze is lifted. Drops a pending unlock. */
+  lock(wallet: Wallet, lock: { reason?: string; at: string }): Promise<'done' | 'conflict'>;
+  /** Replaces the pending unlock challenge of a LOCKED wallet. */
+  setUnlockChallenge(wallet: Wallet, challenge: UnlockChallenge): Promise<'done' | 'conflict'>;
+  /** Uses one try of the pending challenge atomically; false when it is not pending or none are left. */
+  useUnlockAttempt(walletId: string, challengeId: string, maxAttempts: number): Promise<boolean>;
+  /**
+   * LOCKED → `to`, consuming the pending challenge (one use): only while it is this challenge, for
+   * this device, not expired at `now`.
+   */
+  unlock(
+    wallet: Wallet,
+    challengeId: string,
+    deviceId: string,
+    to: WalletStatus,
+    now: Date,
+  ): Promise<'done' | 'conflict'>;
+}

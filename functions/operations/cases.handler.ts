@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { container } from '../core/container.ts';
+import { apiHandler, endpoint } from '../core/http/api-handler.ts';
+import { ok } from '../core/http/result.ts';
+import { audited } from '../core/use-cases/audit.ts';
+import { decideCase, listCases } from '../core/use-cases/risk-cases.ts';
+
+export const decisionBody = z.strictObject({
+  decision: z.enum(['RELEASE', 'REJECT']),
+  note: z.string().trim().min(1).max(1000),
+});
+
+const casesQuery = z.object({
+  status: z.enum(['OPEN', 'RELEASED', 'REJECTED']).default('OPEN'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(1024).optional(),
+});
+
+export const handler = apiHandler('riskCases', {
+  'GET /v1/ops/cases': endpoint({
+    query: casesQuery,
+    handle: async ({ caller, query }) => {
+      const page = await listCases(container(), query.status, query.limit, query.cursor);
+      await audited(caller, 'CASES_READ', `cases:${query.status}`, { route: 'GET /v1/ops/cases' });
+      return ok(page);
+    },
+  }),
+  'POST /v1/ops/cases/{caseId}/decision': endpoint({
+    body: decisionBody,
+    idempotent: 'optional',
+    handle: async ({ body, caller, params }) => {
+      const result = await decideCase(container(), params.caseId!, body.decision, body.note, caller.subject);
+      await audited(caller, 'CASE_DECISION', [params.caseId!, result.transfer.walletId, result.transfer.transferId], {
+        route: 'POST /v1/ops/cases/{caseId}/decision',
+        reason: `${body.decision}: ${body.note}`,
+      });
+      return ok(result);
+    },
+  }),
+});

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { container } from '../core/container.ts';
+import { apiHandler, endpoint } from '../core/http/api-handler.ts';
+import { ok } from '../core/http/result.ts';
+import { authorizeUnlock, lockWallet, startUnlock } from '../core/use-cases/wallet-lock.ts';
+
+// A customer's own lock (RULES.md §7: a customer who reports lost credentials gets the service
+// suspended at once) and its biometric unlock. Idempotency-Key is honoured when sent.
+
+export const lockBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() });
+export const unlockBody = z.strictObject({});
+export const unlockAuthorizeBody = z.strictObject({ biometricAssertion: z.string().min(20).max(8192) });
+
+export const handler = apiHandler('walletControl', {
+  'POST /v1/wallets/{walletId}/lock': endpoint({
+    body: lockBody,
+    idempotent: 'optional',
+    handle: async ({ body, caller, deviceId, params }) =>
+      ok(await lockWallet(container(), caller.subject, deviceId, params.walletId!, body.reason)),
+  }),
+  'POST /v1/wallets/{walletId}/unlock': endpoint({
+    body: unlockBody,
+    idempotent: 'optional',
+    handle: async ({ caller, deviceId, params }) =>
+      ok(await startUnlock(container(), caller.subject, deviceId, params.walletId!)),
+  }),
+  'POST /v1/wallets/{walletId}/unlock/authorize': endpoint({
+    body: unlockAuthorizeBody,
+    idempotent: 'optional',
+    handle: async ({ body, caller, deviceId, params }) =>
+      ok(await authorizeUnlock(container(), caller.subject, deviceId, params.walletId!, body)),
+  }),
+});
