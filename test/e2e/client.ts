@@ -466,3 +466,24 @@ export async function limitsOf(c: Customer): Promise<{ monthlyCap: number; month
   expect(r.status).toBe(200);
   return r.json.limits;
 }
+
+/** A staff member in these Cognito groups, signed in (the sandbox creates one: POST /sandbox/operators). */
+export interface Staff {
+  token: string;
+  /** The Cognito `sub` the audit trail names as actor. */
+  sub: string;
+}
+
+export async function staff(groups: string[] = ['operators']): Promise<Staff> {
+  const r = await api('POST', '/sandbox/operators', {
+    body: {
+      username: `ops-${randomUUID().slice(0, 8)}@example.test`,
+      password: `Ops!pass-${randomUUID().slice(0, 6)}A1`,
+      groups,
+    },
+  });
+  expect(r.status).toBe(201);
+  const token = r.json.accessToken as string;
+  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
+  return { token, sub: claims.sub };
+}

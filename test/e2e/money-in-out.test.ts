@@ -13,6 +13,7 @@ import {
   fundedCustomer,
   otpFor,
   signInOn,
+  staff,
   statementOf,
   type TransferView,
   topUp,
@@ -24,17 +25,7 @@ import {
 
 const M = 1_000_000;
 
-async function operatorToken(groups = ['operators']) {
-  const r = await api('POST', '/sandbox/operators', {
-    body: {
-      username: `ops-${randomUUID().slice(0, 8)}@example.test`,
-      password: `Ops!pass-${randomUUID().slice(0, 6)}A1`,
-      groups,
-    },
-  });
-  expect(r.status).toBe(201);
-  return r.json.accessToken as string;
-}
+const operatorToken = async (groups = ['operators']) => (await staff(groups)).token;
 
 const faults = (mode: string, count: number, accountNumber: string) =>
   api('POST', '/sandbox/bank/faults', { body: { mode, count, accountNumber } });

@@ -124,7 +124,7 @@ describe('individual eKYC (RULES.md §5)', () => {
 });
 
 describe('organisation eKYC', () => {
-  const organization = (rep = identity(), extra: Record<string, unknown> = {}) => ({
+  const organization = (_rep = identity(), extra: Record<string, unknown> = {}) => ({
     kind: 'ORGANIZATION',
     legalName: 'Công ty TNHH Cà Phê Sáng',
     shortName: 'CA PHE SANG',

@@ -15,7 +15,9 @@ import {
   newPhone,
   openWallet,
   type Reply,
+  type Staff,
   signInOn,
+  staff,
   statementOf,
   topUp,
   verifiedCustomer,
@@ -26,26 +28,6 @@ import {
 // audit trail (RULES.md §9, Law 91/2025).
 
 const M = 1_000_000;
-
-interface Staff {
-  token: string;
-  /** The Cognito `sub` the audit trail names as actor. */
-  sub: string;
-}
-
-async function staff(groups: string[] = ['operators']): Promise<Staff> {
-  const r = await api('POST', '/sandbox/operators', {
-    body: {
-      username: `ops-${randomUUID().slice(0, 8)}@example.test`,
-      password: `Ops!pass-${randomUUID().slice(0, 6)}A1`,
-      groups,
-    },
-  });
-  expect(r.status).toBe(201);
-  const token = r.json.accessToken as string;
-  const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
-  return { token, sub: claims.sub };
-}
 
 /** A staff call: a fresh Idempotency-Key on POST, no device (device trust is for customers). */
 const ops = (s: Staff, method: string, path: string, body?: unknown): Promise<Reply> =>

@@ -10,6 +10,7 @@ import {
   expectProblem,
   fundedCustomer,
   signInOn,
+  staff,
   transfer,
   waitFor,
 } from './client.ts';
@@ -20,15 +21,7 @@ import {
 const M = 1_000_000;
 
 async function operator(groups = ['operators', 'compliance']) {
-  const r = await api('POST', '/sandbox/operators', {
-    body: {
-      username: `ops-${randomUUID().slice(0, 8)}@example.test`,
-      password: `Ops!pass-${randomUUID().slice(0, 6)}A1`,
-      groups,
-    },
-  });
-  expect(r.status).toBe(201);
-  const token = r.json.accessToken as string;
+  const { token } = await staff(groups);
   return (method: string, path: string, body?: unknown) =>
     api(method, path, { token, ...(body === undefined ? {} : { body }) });
 }

@@ -1,7 +1,8 @@
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dynamo } from '../../functions/core/adapters/dynamodb/client.ts';
 import { SandboxBank } from '../../functions/core/adapters/sandbox/sandbox-bank.ts';
+import { SqsSettlementQueue } from '../../functions/core/adapters/sqs/settlement-queue.ts';
 import { container, overrideServices } from '../../functions/core/container.ts';
 import type { Clock } from '../../functions/core/ports/clock.ts';
 import { linkBank } from '../../functions/core/use-cases/bank-links.ts';
@@ -182,16 +183,18 @@ describe('crash between the table write and the enqueue', () => {
       amount: M,
     });
     expect(t.status).toBe('PROCESSING');
-    overrideServices({ ...original, clock });
+    // A queue of this test's own: other suites read the settlement queue at the same time.
+    const sqs = new SQSClient({});
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `sweeper-${seq++}` }));
+    overrideServices({ ...original, clock, queue: new SqsSettlementQueue(QueueUrl!) });
     clock.at = new Date(clock.at.getTime() + 10 * 60 * 1000);
     const swept = await sweepStuckTransfers(container());
     expect(swept.requeued).toBeGreaterThanOrEqual(1);
-    const sqs = new SQSClient({});
     const bodies: string[] = [];
     for (let i = 0; i < 10 && !bodies.some((b) => b.includes(t.transferId)); i++) {
       const out = await sqs.send(
         new ReceiveMessageCommand({
-          QueueUrl: process.env.SETTLEMENT_QUEUE_URL!,
+          QueueUrl,
           MaxNumberOfMessages: 10,
           WaitTimeSeconds: 1,
         }),

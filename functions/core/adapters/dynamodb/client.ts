@@ -15,3 +15,14 @@ export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error &&
   (error.name === 'ConditionalCheckFailedException' ||
     (error.name === 'TransactionCanceledException' && /ConditionalCheckFailed/.test(error.message)));
+
+/** Runs a conditional write: false when its condition did not hold, any other failure thrown. */
+export async function conditionHolds(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

@@ -6,7 +6,7 @@ import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts'
 import type { RiskCase } from '../../domain/risk-case.ts';
 import type { Transfer, TransferStatus } from '../../domain/transfer.ts';
 import type { CommitOutcome, CommitPlan, Ledger, StatementEntry, WalletChange } from '../../ports/ledger.ts';
-import { dynamo, isConditionFailure } from './client.ts';
+import { conditionHolds, dynamo } from './client.ts';
 import { keys } from './keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -306,18 +306,14 @@ export class DynamoLedger implements Ledger {
       system: [],
       token: '',
     });
-    try {
-      await this.#db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0]));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return conditionHolds(
+      this.#db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0])),
+    );
   }
 
   async useChallengeAttempt(transferId: string, challengeId: string, maxAttempts: number): Promise<boolean> {
-    try {
-      await this.#db.send(
+    return conditionHolds(
+      this.#db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.transfer(transferId),
@@ -325,12 +321,8 @@ export class DynamoLedger implements Ledger {
           ConditionExpression: 'challenge.challengeId = :c AND challenge.attempts < :max',
           ExpressionAttributeValues: { ':one': 1, ':c': challengeId, ':max': maxAttempts },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async statement(walletId: string, limit: number, cursor?: string) {
@@ -344,8 +336,7 @@ export class DynamoLedger implements Ledger {
         ExpressionAttributeValues: { ':pk': keys.wallet(walletId).pk, ':entry': 'ENTRY#' },
         ScanIndexForward: false,
         Limit: limit,
-        ExclusiveStartKey:
-          start && start.sk?.startsWith('ENTRY#') ? { pk: keys.wallet(walletId).pk, sk: start.sk } : undefined,
+        ExclusiveStartKey: start?.sk?.startsWith('ENTRY#') ? { pk: keys.wallet(walletId).pk, sk: start.sk } : undefined,
         ConsistentRead: true,
       }),
     );

@@ -1,11 +1,4 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Customer } from '../../domain/customer.ts';
 import type {
@@ -15,7 +8,7 @@ import type {
   Registration,
   TrustChallenge,
 } from '../../ports/onboarding-store.ts';
-import { dynamo, isConditionFailure } from './client.ts';
+import { conditionHolds, dynamo, isConditionFailure } from './client.ts';
 import { keys, ttlAfter } from './keys.ts';
 
 const DAY = 24 * 60 * 60;
@@ -64,8 +57,8 @@ export class DynamoOnboardingStore implements OnboardingStore {
   }
 
   async claimRegistration(registrationId: string, now: Date, staleBefore: Date): Promise<boolean> {
-    try {
-      await this.#db.send(
+    return conditionHolds(
+      this.#db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.registration(registrationId),
@@ -79,12 +72,8 @@ export class DynamoOnboardingStore implements OnboardingStore {
             ':stale': staleBefore.toISOString(),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async createCustomer(customer: Customer, registrationId: string): Promise<'created' | 'phone-taken'> {
@@ -236,8 +225,8 @@ export class DynamoOnboardingStore implements OnboardingStore {
   }
 
   async consumeTrustChallenge(challengeId: string, customerId: string, deviceId: string, now: Date): Promise<boolean> {
-    try {
-      await this.#db.send(
+    return conditionHolds(
+      this.#db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.trustChallenge(challengeId),
@@ -246,12 +235,8 @@ export class DynamoOnboardingStore implements OnboardingStore {
             'attribute_exists(pk) AND attribute_not_exists(usedAt) AND customerId = :c AND deviceId = :d AND expiresAt > :now',
           ExpressionAttributeValues: { ':now': now.toISOString(), ':c': customerId, ':d': deviceId },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async completeKyc({ customerId, profile, guard, device, now }: KycCompletion): Promise<'verified' | 'duplicate'> {
@@ -357,8 +342,8 @@ export class DynamoOnboardingStore implements OnboardingStore {
   }
 
   async setCustomerStatus(customerId: string, status: Customer['status'], expected: Customer['status']) {
-    try {
-      await this.#db.send(
+    return conditionHolds(
+      this.#db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.customer(customerId),
@@ -367,17 +352,13 @@ export class DynamoOnboardingStore implements OnboardingStore {
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':status': status, ':expected': expected },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async markExpiryWarned(customerId: string, expiryDate: string): Promise<boolean> {
-    try {
-      await this.#db.send(
+    return conditionHolds(
+      this.#db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.customer(customerId),
@@ -385,12 +366,8 @@ export class DynamoOnboardingStore implements OnboardingStore {
           ConditionExpression: 'attribute_not_exists(expiryWarnedFor) OR expiryWarnedFor <> :d',
           ExpressionAttributeValues: { ':d': expiryDate },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async recordAuthEvent(customerId: string, event: { kind: string; deviceId: string; trusted: boolean }, now: Date) {
