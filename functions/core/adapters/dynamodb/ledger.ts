@@ -14,7 +14,15 @@ type Role = 'transfer' | 'wallet' | 'entry' | 'system' | 'monthly' | 'case';
 
 const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
 
-const stripKeys = ({ pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest }: Record<string, unknown>) => rest;
+const stripKeys = ({
+  pk: _pk,
+  sk: _sk,
+  gsi1pk: _g,
+  gsi1sk: _s,
+  gsi2pk: _g2,
+  gsi2sk: _s2,
+  ...rest
+}: Record<string, unknown>) => rest;
 
 /** Names of Transfer fields used in update expressions, escaped (`status` is a reserved word). */
 function setExpression(set: Record<string, unknown>, prefix: string) {
