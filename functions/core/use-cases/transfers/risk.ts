@@ -161,6 +161,19 @@ export async function assessRisk(services: Services, ctx: RiskContext): Promise<
 
 const OLD_AFTER_HOURS = 48;
 const PRUNE_ABOVE = 60;
+/**
+ * A sketch of counterparties stops growing here: the rules count at most 30 distinct ones, and an
+ * item must stay far below DynamoDB's 400 KB (a busy merchant has thousands of payers a day).
+ * A payee beyond the cap keeps looking new to `accountTakeover`: the safe side.
+ */
+export const SKETCH_CAP = 200;
+
+/** Records the counterparty unless the sketch is full (an existing one is refreshed). */
+function counterparty(profile: RiskProfile | undefined, map: 'senders' | 'payees', walletId: string, at: Date) {
+  const sketch = profile?.[map] ?? {};
+  if (!(walletId in sketch) && Object.keys(sketch).length >= SKETCH_CAP) return {};
+  return { counterparty: { map, walletId, at: at.getTime() } };
+}
 
 function pruneOld(profile: RiskProfile | undefined, at: Date): ProfileChange['prune'] {
   if (!profile) return [];
@@ -170,10 +183,14 @@ function pruneOld(profile: RiskProfile | undefined, at: Date): ProfileChange['pr
     const keys = Object.keys(profile[map] ?? {});
     if (keys.length > PRUNE_ABOVE) for (const k of keys) if (Number(k.slice(1)) < oldHour) prune.push({ map, key: k });
   }
-  for (const map of ['senders', 'payees'] as const) {
+  // Senders matter for 24 h only; payees are kept longer (a known payee is not a new one).
+  for (const [map, keepMs] of [
+    ['senders', DAY],
+    ['payees', 30 * DAY],
+  ] as const) {
     const entries = Object.entries(profile[map] ?? {});
-    if (entries.length > PRUNE_ABOVE * 4)
-      for (const [k, t] of entries) if (t < at.getTime() - 2 * DAY) prune.push({ map, key: k });
+    if (entries.length >= SKETCH_CAP / 2)
+      for (const [k, t] of entries) if (t < at.getTime() - keepMs) prune.push({ map, key: k });
   }
   return prune;
 }
@@ -217,7 +234,7 @@ export async function recordMovement(services: Services, t: Transfer, snapshot?:
           outbound: { bucket: bucket(at), amount: t.amount },
           ...(t.type === 'WITHDRAWAL' ? { withdrawn: { bucket: bucket(at), amount: t.amount } } : {}),
         },
-        ...(t.toWalletId ? { counterparty: { map: 'payees' as const, walletId: t.toWalletId, at: at.getTime() } } : {}),
+        ...(t.toWalletId ? counterparty(before, 'payees', t.toWalletId, at) : {}),
         set: { ...activity(before, at, t.amount), usualAmount: usual, historyCount: history + 1 },
         prune: pruneOld(before, at),
       });
@@ -238,7 +255,7 @@ export async function recordMovement(services: Services, t: Transfer, snapshot?:
               }
             : {}),
         },
-        counterparty: { map: 'senders', walletId: t.walletId, at: at.getTime() },
+        ...counterparty(payee, 'senders', t.walletId, at),
         set: activity(payee, at, t.amount),
         prune: pruneOld(payee, at),
       });
