@@ -300,3 +300,20 @@ describe('safeguarding reconciliation (Decree 52 Art. 6(3))', () => {
     expect(c.walletId).toBeTruthy();
   });
 });
+
+describe('statement cursors', () => {
+  it('answers a cursor it did not issue with validation-failed, not a 5xx', async () => {
+    const c = await fundedCustomer();
+    for (const cursor of [
+      'not-base64!',
+      Buffer.from('{"sk":42}').toString('base64url'),
+      Buffer.from('[').toString('base64url'),
+    ]) {
+      expectProblem(
+        await as(c)('GET', `/v1/wallets/${c.walletId}/statement?cursor=${encodeURIComponent(cursor)}`),
+        400,
+        'validation-failed',
+      );
+    }
+  });
+});

@@ -168,6 +168,15 @@ describe('cases are for operators', () => {
     );
   });
 
+  it('answers a cursor it did not issue with validation-failed', async () => {
+    const ops = await operator();
+    const foreign = Buffer.from(JSON.stringify({ pk: 'x', sk: 'y', gsi1pk: 'CASES#REJECTED', gsi1sk: 'z' })).toString(
+      'base64url',
+    );
+    expectProblem(await ops('GET', `/v1/ops/cases?status=OPEN&cursor=${foreign}`), 400, 'validation-failed');
+    expectProblem(await ops('GET', '/v1/ops/cases?cursor=garbage'), 400, 'validation-failed');
+  });
+
   it('answers an unknown case with not-found', async () => {
     const ops = await operator();
     expectProblem(

@@ -5,6 +5,7 @@ import { largeValueIndexAttributes } from '../../domain/large-value.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
 import type { RiskCase } from '../../domain/risk-case.ts';
 import type { Transfer, TransferStatus } from '../../domain/transfer.ts';
+import { validationFailed } from '../../http/problem.ts';
 import type { CommitOutcome, CommitPlan, Ledger, StatementEntry, WalletChange } from '../../ports/ledger.ts';
 import { conditionHolds, dynamo } from './client.ts';
 import { keys } from './keys.ts';
@@ -13,6 +14,26 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 type Role = 'transfer' | 'wallet' | 'entry' | 'system' | 'monthly' | 'case';
 
 const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
+
+/** Opaque page cursors: a base64url JSON of the keys. Anything else is the caller's mistake, never a 5xx. */
+const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+function decodeCursor(cursor: string | undefined, fields: readonly string[]): Record<string, string> | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>;
+    if (fields.every((f) => typeof key[f] === 'string'))
+      return Object.fromEntries(fields.map((f) => [f, key[f] as string]));
+  } catch {
+    // falls through to the refusal
+  }
+  throw badCursor();
+}
+
+const badCursor = () =>
+  validationFailed('The cursor is not one this API issued.', [
+    { name: 'query.cursor', reason: 'an opaque nextCursor' },
+  ]);
 
 const stripKeys = ({
   pk: _pk,
@@ -267,9 +288,8 @@ export class DynamoLedger implements Ledger {
   }
 
   async listCases(status: string, limit: number, cursor?: string) {
-    const start = cursor
-      ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, string>)
-      : undefined;
+    const start = decodeCursor(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']);
+    if (start && start.gsi1pk !== keys.casesByStatus(status)) throw badCursor();
     const out = await this.#db.send(
       new QueryCommand({
         TableName: this.table,
@@ -283,7 +303,7 @@ export class DynamoLedger implements Ledger {
     );
     const items = (out.Items ?? []).map((i) => stripKeys(i) as unknown as RiskCase);
     const last = out.LastEvaluatedKey;
-    return { items, ...(last ? { nextCursor: Buffer.from(JSON.stringify(last)).toString('base64url') } : {}) };
+    return { items, ...(last ? { nextCursor: encodeCursor(last) } : {}) };
   }
 
   async getTransfer(transferId: string): Promise<Transfer | undefined> {
@@ -334,9 +354,7 @@ export class DynamoLedger implements Ledger {
   }
 
   async statement(walletId: string, limit: number, cursor?: string) {
-    const start = cursor
-      ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, string>)
-      : undefined;
+    const start = decodeCursor(cursor, ['sk']);
     const out = await this.#db.send(
       new QueryCommand({
         TableName: this.table,
@@ -363,7 +381,7 @@ export class DynamoLedger implements Ledger {
     const last = out.LastEvaluatedKey;
     return {
       items,
-      ...(last ? { nextCursor: Buffer.from(JSON.stringify({ sk: last.sk })).toString('base64url') } : {}),
+      ...(last ? { nextCursor: encodeCursor({ sk: last.sk }) } : {}),
     };
   }
 
