@@ -191,3 +191,20 @@ describe('links are private', () => {
     expect((await as(owner)('GET', `/v1/wallets/${w.walletId}/links`)).json.items[0].status).toBe('ACTIVE');
   });
 });
+
+describe('links of a stopped wallet', () => {
+  it('do not change while the wallet is locked by its owner', async () => {
+    const c = await verifiedCustomer();
+    const w = await openWallet(c);
+    const a1 = await bankAccount(holderOf(c));
+    const l1 = await link(c, w.walletId, { bankCode: 'VCB', accountNumber: a1.accountNumber });
+    expect((await as(c)('POST', `/v1/wallets/${w.walletId}/lock`, {})).json.status).toBe('LOCKED');
+    const a2 = await bankAccount(holderOf(c));
+    expectProblem(
+      await as(c)('POST', `/v1/wallets/${w.walletId}/links`, { bankCode: 'VCB', accountNumber: a2.accountNumber }),
+      403,
+      'wallet-locked',
+    );
+    expectProblem(await as(c)('DELETE', `/v1/wallets/${w.walletId}/links/${l1.linkId}`), 403, 'wallet-locked');
+  });
+});

@@ -2,9 +2,11 @@ import { ulid } from 'ulid';
 import type { Services } from '../container.ts';
 import { maskAccountNumber, maskCardNumber } from '../domain/banks.ts';
 import type { Customer } from '../domain/customer.ts';
+import type { Wallet } from '../domain/wallet.ts';
 import { notFound, Problem } from '../http/problem.ts';
 import type { AccountHolder } from '../ports/bank.ts';
 import type { BankLink } from '../ports/link-store.ts';
+import { payerWalletProblem } from './transfers/problems.ts';
 import { kycRequired } from './trust-device.ts';
 import { ownWallet } from './wallets.ts';
 
@@ -18,6 +20,15 @@ const linkView = (l: BankLink) => ({
   status: l.status,
   createdAt: l.createdAt,
 });
+
+/**
+ * Links do not change while the wallet is locked by its owner (credentials may be in someone
+ * else's hands, RULES.md §7), frozen, or closed: the same answers as for moving money.
+ */
+function refuseWhileStopped(wallet: Wallet) {
+  if (wallet.status === 'ACTIVE' || wallet.status === 'PENDING_LINK') return;
+  throw payerWalletProblem(wallet)!;
+}
 
 /** Who the bank must confirm as the owner (API.md): a person's name and ID number, an organisation's legal name and enterprise code. */
 async function holderOf({ keyRing }: Services, customer: Customer): Promise<AccountHolder> {
@@ -34,7 +45,7 @@ async function holderOf({ keyRing }: Services, customer: Customer): Promise<Acco
 export async function linkBank(services: Services, customerId: string, walletId: string, request: LinkRequest) {
   const { store, bank, links, keyRing, clock } = services;
   const wallet = await ownWallet(services, customerId, walletId);
-  if (wallet.status === 'CLOSED') throw new Problem(409, 'wallet-not-active', 'This wallet is closed.');
+  refuseWhileStopped(wallet);
   const customer = await store.getCustomer(customerId);
   if (!customer || (customer.status !== 'VERIFIED' && customer.status !== 'REVERIFICATION_REQUIRED'))
     throw kycRequired();
@@ -82,8 +93,9 @@ export async function listLinks(services: Services, customerId: string, walletId
 export async function removeLink(services: Services, customerId: string, walletId: string, linkId: string) {
   for (let attempt = 0; attempt < 3; attempt++) {
     const wallet = await ownWallet(services, customerId, walletId);
+    refuseWhileStopped(wallet);
     const link = await services.links.get(walletId, linkId);
-    if (!link || link.status !== 'ACTIVE') throw notFound('No such bank link.');
+    if (link?.status !== 'ACTIVE') throw notFound('No such bank link.');
     const outcome = await services.links.remove(link, wallet, services.clock.now());
     if (outcome === 'removed') return { ...linkView(link), status: 'REMOVED' as const };
     if (outcome === 'holds-money') {
