@@ -289,7 +289,7 @@ describe('safeguarding reconciliation (Decree 52 Art. 6(3))', () => {
     const c = await fundedCustomer(3 * M);
     const token = await operatorToken();
     let last: any;
-    for (let i = 0; i < 40; i++) {
+    for (let i = 0; i < 120; i++) {
       last = (await api('GET', '/v1/ops/reconciliation/safeguarding', { token })).json;
       if (last.difference === 0 && last.inFlight === 0) break;
       await new Promise((r) => setTimeout(r, 250)); // other suites move money in parallel

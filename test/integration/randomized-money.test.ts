@@ -156,7 +156,7 @@ describe('randomized money movement with bank faults', () => {
     expect(walletTotal).toBe(leftTheBanks);
 
     let reconciliation = await reconcileSafeguarding(container());
-    for (let i = 0; i < 20 && reconciliation.difference !== 0; i++) {
+    for (let i = 0; i < 120 && reconciliation.difference !== 0; i++) {
       await new Promise((r) => setTimeout(r, 250)); // other suites may be mid-transfer
       reconciliation = await reconcileSafeguarding(container());
     }
