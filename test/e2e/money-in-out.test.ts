@@ -285,18 +285,19 @@ describe('safeguarding reconciliation (Decree 52 Art. 6(3))', () => {
     expectProblem(await as(c)('GET', '/v1/ops/reconciliation/safeguarding'), 403, 'forbidden');
   });
 
-  it('shows the guarantee account holding what the wallets hold, once nothing is in flight', async () => {
+  it('shows the guarantee account holding what the wallets hold plus what is in flight', async () => {
     const c = await fundedCustomer(3 * M);
     const token = await operatorToken();
     let last: any;
     for (let i = 0; i < 120; i++) {
       last = (await api('GET', '/v1/ops/reconciliation/safeguarding', { token })).json;
-      if (last.difference === 0 && last.inFlight === 0) break;
+      if (last.difference === 0) break;
       await new Promise((r) => setTimeout(r, 250)); // other suites move money in parallel
     }
-    expect(last).toMatchObject({ difference: 0, inFlight: 0 });
+    expect(last.difference).toBe(0);
     expect(last.walletBalances).toBeGreaterThanOrEqual(3 * M);
-    expect(last.guaranteeAccountBalance).toBe(last.walletBalances);
+    expect(last.inFlight).toBeGreaterThanOrEqual(0);
+    expect(last.guaranteeAccountBalance).toBe(last.walletBalances + last.inFlight);
     expect(c.walletId).toBeTruthy();
   });
 });
