@@ -107,7 +107,8 @@ async function createTable(client: DynamoDBClient, table: TableDefinition): Prom
   }
 }
 
-async function createQueue(client: SQSClient, queue: QueueDefinition): Promise<{ url: string; dlqUrl: string }> {
+/** A queue and its dead-letter queue from a definition (exported for tests that need their own). */
+export async function createQueue(client: SQSClient, queue: QueueDefinition): Promise<{ url: string; dlqUrl: string }> {
   const dlq = await client.send(
     new CreateQueueCommand({
       QueueName: deadLetterQueueName(queue),

@@ -26,7 +26,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   environmentVariables,
   idempotencyTable,
@@ -34,6 +34,7 @@ import {
   userPool,
   walletTable,
 } from '../../functions/resources.ts';
+import { createQueue } from '../../local/bootstrap.ts';
 
 const env = inject('engineEnv');
 const must = (name: string): string => {
@@ -155,28 +156,37 @@ describe('fauxqs (SQS)', () => {
     expect(dlq?.QueueArn).toMatch(new RegExp(`:${settlementQueue.name}-dlq$`));
   });
 
+  // The message tests use a queue of their own, built from the same definition: other suites
+  // send to the settlement queue at the same time.
+  let own: { url: string; dlqUrl: string } | undefined;
+  const ownQueue = () => own!.url;
+  const ownDlq = () => own!.dlqUrl;
+  beforeAll(async () => {
+    own = await createQueue(sqs, { ...settlementQueue, name: `engines-test-${crypto.randomUUID().slice(0, 8)}` });
+  });
+
   it('sends, receives and deletes a message', async () => {
     const body = JSON.stringify({ test: crypto.randomUUID() });
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(), MessageBody: body }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: ownQueue(), MessageBody: body }));
     const received = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({ QueueUrl: ownQueue(), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
     const message = received.Messages?.find((candidate) => candidate.Body === body);
     expect(message).toBeDefined();
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl(), ReceiptHandle: message!.ReceiptHandle! }));
-    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl(), VisibilityTimeout: 0 }));
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: ownQueue(), ReceiptHandle: message!.ReceiptHandle! }));
+    const again = await sqs.send(new ReceiveMessageCommand({ QueueUrl: ownQueue(), VisibilityTimeout: 0 }));
     expect(again.Messages?.find((candidate) => candidate.Body === body)).toBeUndefined();
   });
 
   it(`moves a message received ${settlementQueue.maxReceiveCount} times without delete to the DLQ`, async () => {
     const body = JSON.stringify({ poison: crypto.randomUUID() });
-    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl(), MessageBody: body }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: ownQueue(), MessageBody: body }));
     const counts: string[] = [];
     // VisibilityTimeout=0 makes the message visible again at once, as if the consumer had failed.
     for (let attempt = 0; attempt < settlementQueue.maxReceiveCount; attempt++) {
       const { Messages } = await sqs.send(
         new ReceiveMessageCommand({
-          QueueUrl: queueUrl(),
+          QueueUrl: ownQueue(),
           VisibilityTimeout: 0,
           MessageSystemAttributeNames: ['ApproximateReceiveCount'],
         }),
@@ -188,14 +198,14 @@ describe('fauxqs (SQS)', () => {
     expect(counts).toEqual(Array.from({ length: settlementQueue.maxReceiveCount }, (_, index) => String(index + 1)));
 
     // The next receive finds it over maxReceiveCount and moves it to the DLQ instead of delivering it.
-    const after = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl(), VisibilityTimeout: 0 }));
+    const after = await sqs.send(new ReceiveMessageCommand({ QueueUrl: ownQueue(), VisibilityTimeout: 0 }));
     expect(after.Messages?.find((candidate) => candidate.Body === body)).toBeUndefined();
     const dead = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: dlqUrl(), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      new ReceiveMessageCommand({ QueueUrl: ownDlq(), MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
     const moved = dead.Messages?.find((candidate) => candidate.Body === body);
     expect(moved).toBeDefined();
-    await sqs.send(new DeleteMessageCommand({ QueueUrl: dlqUrl(), ReceiptHandle: moved!.ReceiptHandle! }));
+    await sqs.send(new DeleteMessageCommand({ QueueUrl: ownDlq(), ReceiptHandle: moved!.ReceiptHandle! }));
   });
 });
 
