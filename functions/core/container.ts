@@ -19,46 +19,12 @@ import { SandboxSmsOutbox } from './adapters/sandbox/sms-outbox.ts';
 import { SnsSmsSender } from './adapters/sms/sns-sms-sender.ts';
 import { SqsSettlementQueue } from './adapters/sqs/settlement-queue.ts';
 import { runtimeConfig } from './config.ts';
-import type { AuditLog } from './ports/audit-log.ts';
 import type { BankPort } from './ports/bank.ts';
-import { type Clock, systemClock } from './ports/clock.ts';
-import type { EkycVerifier } from './ports/ekyc.ts';
-import type { IdentityProvider } from './ports/identity-provider.ts';
+import { systemClock } from './ports/clock.ts';
 import type { KeyRing } from './ports/key-ring.ts';
-import type { LawEnforcementStore } from './ports/law-enforcement.ts';
-import type { Ledger } from './ports/ledger.ts';
-import type { LinkStore } from './ports/link-store.ts';
-import type { OnboardingStore } from './ports/onboarding-store.ts';
-import type { ReportStore } from './ports/reports.ts';
-import type { RiskProfiles } from './ports/risk-profiles.ts';
-import type { SettlementQueue } from './ports/settlement-queue.ts';
-import type { SmsSender } from './ports/sms.ts';
-import type { WalletControl } from './ports/wallet-control.ts';
-import type { WalletStore } from './ports/wallet-store.ts';
-import type { Watchlist } from './ports/watchlist.ts';
+import type { Services } from './ports/services.ts';
 
-/** The composition root: every use case gets its ports from here, built once per cold start. */
-export interface Services {
-  clock: Clock;
-  store: OnboardingStore;
-  wallets: WalletStore;
-  links: LinkStore;
-  bank: BankPort;
-  ledger: Ledger;
-  queue: SettlementQueue;
-  riskProfiles: RiskProfiles;
-  watchlist: Watchlist;
-  ekyc: EkycVerifier;
-  sms: SmsSender;
-  identity: IdentityProvider;
-  keyRing: () => Promise<KeyRing>;
-  /** Freeze, unfreeze, self-lock and unlock: conditional status changes with their orders. */
-  walletControl: WalletControl;
-  lawEnforcement: LawEnforcementStore;
-  reports: ReportStore;
-  /** The append-only staff audit trail (RULES.md §9): its own table. */
-  audit: AuditLog;
-}
+export type { Services } from './ports/services.ts';
 
 let services: Services | undefined;
 let keyRing: Promise<KeyRing> | undefined;

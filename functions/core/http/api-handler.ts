@@ -12,6 +12,7 @@ import { tracer } from '../observability/tracer.ts';
 import { type Caller, callerFromClaims } from './caller.ts';
 import { idempotencyKeyPolicy, withIdempotencyKey } from './idempotency.ts';
 import { notFound, Problem, validationFailed } from './problem.ts';
+import { asProblem } from './problems.ts';
 import { type HttpResult, toProxyResult } from './result.ts';
 import { parseWith } from './validation.ts';
 
@@ -110,19 +111,21 @@ async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, 
       .then(run)
       .catch((error: unknown) => {
         // A refusal is an answer: stored and replayed like a success. Only failures free the key.
-        if (error instanceof Problem && error.status < 500) return { status: error.status, body: error.toBody() };
+        const problem = asProblem(error);
+        if (problem && problem.status < 500) return { status: problem.status, body: problem.toBody() };
         throw error;
       }),
   );
 }
 
 function answerError(error: unknown, event: APIGatewayProxyEvent): APIGatewayProxyResult {
-  if (error instanceof Problem) {
-    if (error.status >= 500) logger.error('request failed', { code: error.code, path: event.resource });
-    const body = error.toBody();
+  const problem = asProblem(error);
+  if (problem) {
+    if (problem.status >= 500) logger.error('request failed', { code: problem.code, path: event.resource });
+    const body = problem.toBody();
     const retryAfter = body.retryAfter;
     return toProxyResult({
-      status: error.status,
+      status: problem.status,
       body,
       headers: typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : {},
     });

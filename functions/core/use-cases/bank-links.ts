@@ -1,11 +1,11 @@
 import { ulid } from 'ulid';
-import type { Services } from '../container.ts';
 import { maskAccountNumber, maskCardNumber } from '../domain/banks.ts';
 import type { Customer } from '../domain/customer.ts';
 import type { Wallet } from '../domain/wallet.ts';
 import { notFound, Problem } from '../http/problem.ts';
 import type { AccountHolder } from '../ports/bank.ts';
 import type { BankLink } from '../ports/link-store.ts';
+import type { Services } from '../ports/services.ts';
 import { payerWalletProblem } from './transfers/problems.ts';
 import { kycRequired } from './trust-device.ts';
 import { ownWallet } from './wallets.ts';

@@ -1,6 +1,6 @@
-import type { Services } from '../container.ts';
 import { isExpired, otpMacInput, otpPolicy, sameHash } from '../domain/otp.ts';
 import { notFound, Problem } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 import { phoneTaken } from './register-phone.ts';
 
 /** A confirmation that crashed halfway may be taken over after this long. */

@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
-import type { Services } from '../container.ts';
 import type { Wallet, WalletStatus } from '../domain/wallet.ts';
 import { planFreeze, planUnfreeze } from '../domain/wallet-control.ts';
 import { notFound, Problem } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 import type { WalletOrder } from '../ports/wallet-control.ts';
 
 /** Who orders and why: the operator's own decision (`OPERATOR`) or an authority's written order. */

@@ -1,7 +1,7 @@
-import type { Services } from '../container.ts';
 import { businessMonth } from '../domain/calendar.ts';
 import { monthlyCap } from '../domain/customer.ts';
 import { notFound } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 
 /** GET /v1/me: the customer and where they stand against the monthly cap (RULES.md §6). */
 export async function getMe({ store, clock }: Services, customerId: string) {

@@ -1,6 +1,6 @@
-import type { Services } from '../container.ts';
 import { businessDay } from '../domain/calendar.ts';
 import { expiryWarningDays } from '../domain/kyc.ts';
+import type { Services } from '../ports/services.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Days looked back for expiries, so a missed run catches up. */

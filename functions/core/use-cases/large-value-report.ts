@@ -1,5 +1,5 @@
-import type { Services } from '../container.ts';
 import { isLargeValue, largeValueThreshold } from '../domain/large-value.ts';
+import type { Services } from '../ports/services.ts';
 
 /**
  * GET /v1/ops/reports/large-value?date=: transfers COMPLETED on that Hanoi day at or above

@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import type { Services } from '../container.ts';
 import type { Customer } from '../domain/customer.ts';
 import { maskIdNumber } from '../domain/kyc.ts';
 import {
@@ -12,6 +11,7 @@ import {
 import type { Wallet } from '../domain/wallet.ts';
 import { notFound, Problem, validationFailed } from '../http/problem.ts';
 import type { AnswerPackage, LawEnforcementRequest, PackageEntry } from '../ports/law-enforcement.ts';
+import type { Services } from '../ports/services.ts';
 import { freezeWallet } from './freeze-wallet.ts';
 
 // RULES.md §7 (Decree 52 Art. 11, Circular 40 Art. 28): a competent authority's written request.

@@ -1,4 +1,4 @@
-import type { Services } from '../container.ts';
+import type { Services } from '../ports/services.ts';
 
 /**
  * GET /v1/ops/reconciliation/safeguarding (Decree 52 Art. 6(3), Circular 40 Art. 27): the

@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
-import type { Services } from '../container.ts';
 import { generateOtp, otpMacInput, otpPolicy } from '../domain/otp.ts';
 import type { PhoneNumber } from '../domain/phone.ts';
 import { Problem } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 
 export const phoneTaken = () =>
   new Problem(409, 'phone-already-registered', 'This phone number already belongs to a customer.');

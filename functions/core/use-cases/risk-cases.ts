@@ -1,10 +1,10 @@
-import type { Services } from '../container.ts';
 import { businessMonth } from '../domain/calendar.ts';
 import { monthlyCap } from '../domain/customer.ts';
 import { caseView } from '../domain/risk-case.ts';
 import { countsTowardMonthlyCap, type Transfer, transferView } from '../domain/transfer.ts';
 import { notFound, Problem } from '../http/problem.ts';
 import type { CommitPlan } from '../ports/ledger.ts';
+import type { Services } from '../ports/services.ts';
 import { handToBank } from './transfers/create-transfer.ts';
 import { backoff } from './transfers/post.ts';
 import { recordMovement } from './transfers/risk.ts';

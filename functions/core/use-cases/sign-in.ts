@@ -1,7 +1,7 @@
-import type { Services } from '../container.ts';
 import type { PhoneNumber } from '../domain/phone.ts';
 import { isLockedOut, signInPolicy } from '../domain/sign-in.ts';
 import { Problem } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 
 const wrongCredentials = () => new Problem(401, 'unauthenticated', 'The phone number or password is wrong.');
 

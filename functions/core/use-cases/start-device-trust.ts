@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
-import type { Services } from '../container.ts';
 import { notFound } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 
 /** A trust challenge lives 5 minutes and is used once (RULES.md §4). */
 export const trustChallengeSeconds = 5 * 60;

@@ -1,10 +1,10 @@
-import type { Services } from '../container.ts';
 import { businessDay } from '../domain/calendar.ts';
 import type { StoredIdentity } from '../domain/customer.ts';
 import { biometricProblems, kycRejections, maskIdNumber, type SubmittedIdentity } from '../domain/kyc.ts';
 import { newSoftOtpSecret, softOtpSuite } from '../domain/soft-otp.ts';
 import { notFound, Problem } from '../http/problem.ts';
 import type { KycCompletion } from '../ports/onboarding-store.ts';
+import type { Services } from '../ports/services.ts';
 
 export interface PersonInput extends SubmittedIdentity {
   nationality: string;

@@ -1,6 +1,6 @@
-import type { Services } from '../container.ts';
 import { newSoftOtpSecret, softOtpSuite } from '../domain/soft-otp.ts';
 import { notFound, Problem } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 import { verifyBiometric } from './submit-kyc.ts';
 
 export const kycRequired = () => new Problem(403, 'kyc-required', 'Complete identity verification (eKYC) first.');

@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
-import type { Services } from '../container.ts';
 import { type Wallet, walletView } from '../domain/wallet.ts';
 import { planLock, planUnlock, unlockChallengeSeconds, unlockMaxAttempts } from '../domain/wallet-control.ts';
 import { notFound, Problem } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 import { verifyBiometric } from './submit-kyc.ts';
 import { kycRequired, requireTrustedDevice } from './trust-device.ts';
 import { ownWallet } from './wallets.ts';

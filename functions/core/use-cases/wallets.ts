@@ -1,7 +1,7 @@
 import { ulid } from 'ulid';
-import type { Services } from '../container.ts';
 import { walletView } from '../domain/wallet.ts';
 import { notFound } from '../http/problem.ts';
+import type { Services } from '../ports/services.ts';
 import { kycRequired } from './trust-device.ts';
 
 /** POST /v1/wallets: only VERIFIED customers; a new wallet waits for its bank link (RULES.md §6). */

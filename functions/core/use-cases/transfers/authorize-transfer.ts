@@ -1,9 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Services } from '../../container.ts';
 import { otpMacInput, otpPolicy, sameHash } from '../../domain/otp.ts';
 import { ocra } from '../../domain/soft-otp.ts';
 import { type Transfer, transferView } from '../../domain/transfer.ts';
 import { notFound, Problem } from '../../http/problem.ts';
+import type { Services } from '../../ports/services.ts';
 import { verifyBiometric } from '../submit-kyc.ts';
 import { requireTrustedDevice } from '../trust-device.ts';
 import { newChallenge } from './challenge.ts';

@@ -1,8 +1,8 @@
 import { ulid } from 'ulid';
-import type { Services } from '../../container.ts';
 import { type AuthenticationClass, requiredFactors } from '../../domain/authentication-class.ts';
 import { generateOtp, otpMacInput } from '../../domain/otp.ts';
 import { type Challenge, challengeSeconds, type Transfer } from '../../domain/transfer.ts';
+import type { Services } from '../../ports/services.ts';
 
 const vnd = (amount: number) => amount.toLocaleString('vi-VN');
 

@@ -1,5 +1,4 @@
 import { ulid } from 'ulid';
-import type { Services } from '../../container.ts';
 import {
   authenticationClass,
   maxClass,
@@ -13,6 +12,7 @@ import type { Wallet } from '../../domain/wallet.ts';
 import { notFound, Problem } from '../../http/problem.ts';
 import { logger } from '../../observability/logger.ts';
 import type { RiskSnapshot } from '../../ports/risk-profiles.ts';
+import type { Services } from '../../ports/services.ts';
 import { kycRequired, requireTrustedDevice } from '../trust-device.ts';
 import { ownWallet } from '../wallets.ts';
 import { newChallenge } from './challenge.ts';

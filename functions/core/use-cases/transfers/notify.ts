@@ -1,6 +1,6 @@
-import type { Services } from '../../container.ts';
 import type { Transfer } from '../../domain/transfer.ts';
 import { logger } from '../../observability/logger.ts';
+import type { Services } from '../../ports/services.ts';
 
 const vnd = (amount: number) => `${amount.toLocaleString('vi-VN')} VND`;
 

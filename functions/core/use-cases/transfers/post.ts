@@ -1,4 +1,3 @@
-import type { Services } from '../../container.ts';
 import {
   type AuthenticationClass,
   authenticationClass,
@@ -14,6 +13,7 @@ import type { Wallet } from '../../domain/wallet.ts';
 import { Problem } from '../../http/problem.ts';
 import { logger } from '../../observability/logger.ts';
 import type { CommitPlan, WalletChange } from '../../ports/ledger.ts';
+import type { Services } from '../../ports/services.ts';
 import { payerWalletProblem, refusals } from './problems.ts';
 import { withWalletLocks } from './wallet-locks.ts';
 

@@ -1,4 +1,3 @@
-import type { Services } from '../../container.ts';
 import { businessDay } from '../../domain/calendar.ts';
 import type { Customer } from '../../domain/customer.ts';
 import {
@@ -13,6 +12,7 @@ import type { Transfer } from '../../domain/transfer.ts';
 import type { Wallet } from '../../domain/wallet.ts';
 import { logger } from '../../observability/logger.ts';
 import type { HourBuckets, ProfileChange, RiskProfile, RiskSnapshot } from '../../ports/risk-profiles.ts';
+import type { Services } from '../../ports/services.ts';
 import type { WatchlistKind, WatchlistSeverity } from '../../ports/watchlist.ts';
 
 // The risk engine on the transfer path (RULES.md §7, §8): one BatchGetItem reads the wallets'

@@ -1,6 +1,6 @@
-import type { Services } from '../../container.ts';
 import { logger } from '../../observability/logger.ts';
 import type { BankOutcome } from '../../ports/bank.ts';
+import type { Services } from '../../ports/services.ts';
 import { instrumentOf } from '../bank-links.ts';
 import { notifyOutcome } from './notify.ts';
 import { settleWithBank } from './post.ts';

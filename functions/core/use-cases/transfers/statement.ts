@@ -1,4 +1,4 @@
-import type { Services } from '../../container.ts';
+import type { Services } from '../../ports/services.ts';
 import { ownWallet } from '../wallets.ts';
 
 /** GET /v1/wallets/{id}/statement: newest first, signed amounts, balance after each entry. */

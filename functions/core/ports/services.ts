@@ -1,0 +1,44 @@
+import type { AuditLog } from './audit-log.ts';
+import type { BankPort } from './bank.ts';
+import type { Clock } from './clock.ts';
+import type { EkycVerifier } from './ekyc.ts';
+import type { IdentityProvider } from './identity-provider.ts';
+import type { KeyRing } from './key-ring.ts';
+import type { LawEnforcementStore } from './law-enforcement.ts';
+import type { Ledger } from './ledger.ts';
+import type { LinkStore } from './link-store.ts';
+import type { OnboardingStore } from './onboarding-store.ts';
+import type { ReportStore } from './reports.ts';
+import type { RiskProfiles } from './risk-profiles.ts';
+import type { SettlementQueue } from './settlement-queue.ts';
+import type { SmsSender } from './sms.ts';
+import type { WalletControl } from './wallet-control.ts';
+import type { WalletStore } from './wallet-store.ts';
+import type { Watchlist } from './watchlist.ts';
+
+/**
+ * The ports a use case needs. Use cases depend on this interface only; the composition root
+ * (functions/core/container.ts) builds the adapters behind it once per cold start, and unit tests
+ * pass in-memory fakes.
+ */
+export interface Services {
+  clock: Clock;
+  store: OnboardingStore;
+  wallets: WalletStore;
+  links: LinkStore;
+  bank: BankPort;
+  ledger: Ledger;
+  queue: SettlementQueue;
+  riskProfiles: RiskProfiles;
+  watchlist: Watchlist;
+  ekyc: EkycVerifier;
+  sms: SmsSender;
+  identity: IdentityProvider;
+  keyRing: () => Promise<KeyRing>;
+  /** Freeze, unfreeze, self-lock and unlock: conditional status changes with their orders. */
+  walletControl: WalletControl;
+  lawEnforcement: LawEnforcementStore;
+  reports: ReportStore;
+  /** The append-only staff audit trail (RULES.md §9): its own table. */
+  audit: AuditLog;
+}
