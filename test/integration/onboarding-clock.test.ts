@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SandboxSmsOutbox } from '../../functions/core/adapters/sandbox/sms-outbox.ts';
 import { container, overrideServices } from '../../functions/core/container.ts';
 import type { PhoneNumber } from '../../functions/core/domain/phone.ts';
-import type { Problem } from '../../functions/core/http/problem.ts';
+import { asProblem } from '../../functions/core/http/problems.ts';
 import type { Clock } from '../../functions/core/ports/clock.ts';
 import { confirmRegistration } from '../../functions/core/use-cases/confirm-registration.ts';
 import { registerPhone } from '../../functions/core/use-cases/register-phone.ts';
@@ -29,11 +29,8 @@ async function otpOf(phone: string, reference: string): Promise<string> {
   return message!.otp!;
 }
 
-const problemOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (e: unknown) => e as Problem,
-  );
+// Use cases throw domain refusals: the HTTP answer they would get is what these rules promise.
+const problemOf = (promise: Promise<unknown>) => promise.then(() => undefined, asProblem);
 
 describe('registration OTP validity (RULES.md §3: at most 5 minutes)', () => {
   overrideServices({ clock });

@@ -53,7 +53,7 @@ describe('ID expiry (RULES.md §5)', () => {
     const run = await runIdExpiryJob(container());
     expect(run.expired).toBeGreaterThanOrEqual(1);
     expect((await container().store.getCustomer(c.customerId))?.status).toBe('REVERIFICATION_REQUIRED');
-    await expect(openWallet(container(), c.customerId)).rejects.toMatchObject({ code: 'kyc-required' });
+    await expect(openWallet(container(), c.customerId)).rejects.toMatchObject({ reason: 'kyc-required' });
 
     const customer = await container().store.getCustomer(c.customerId);
     const again = await kycInput('2046-12-05');

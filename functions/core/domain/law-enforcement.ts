@@ -1,4 +1,7 @@
+import type { CustomerKind, CustomerStatus } from './customer.ts';
 import { hanoiDayRange } from './large-value.ts';
+import type { StatementEntry } from './ledger.ts';
+import type { WalletStatus } from './wallet.ts';
 
 // Requests of competent authorities (RULES.md §7; Decree 52 Art. 11; Circular 40 Art. 28): a
 // written FREEZE order freezes every wallet of its subject; an INFORMATION request is answered from
@@ -42,4 +45,53 @@ export function resolvedCustomer(candidates: readonly (string | undefined)[]): '
   if (found.size === 0) return 'none';
   if (found.size > 1) return 'ambiguous';
   return [...found][0]!;
+}
+
+/** The answer to an INFORMATION request, produced from the records (RULES.md §7). */
+export interface AnswerPackage {
+  customer: {
+    customerId: string;
+    name?: string;
+    /** Only the last digits: the authority names the person, the package need not repeat the number. */
+    idNumberMask?: string;
+    phoneNumber: string;
+    status: CustomerStatus;
+    kind: CustomerKind;
+    createdAt: string;
+    verifiedAt?: string;
+  };
+  wallets: { walletId: string; status: WalletStatus; balance: number; currency: 'VND'; createdAt: string }[];
+  bankLinks: {
+    linkId: string;
+    walletId: string;
+    bankCode: string;
+    kind: 'ACCOUNT' | 'CARD';
+    maskedNumber: string;
+    status: 'ACTIVE' | 'REMOVED';
+    createdAt: string;
+    removedAt?: string;
+  }[];
+  statement: { period?: Period; entries: PackageEntry[] };
+}
+
+export type PackageEntry = StatementEntry & { walletId: string };
+
+export interface LawEnforcementRequest {
+  requestId: string;
+  authority: string;
+  reference: string;
+  kind: LawEnforcementKind;
+  /** As received, the ID number masked (its keyed hash found the customer). */
+  subject: { walletId?: string; phoneNumber?: string; idNumberMask?: string };
+  period?: Period;
+  customerId: string;
+  status: 'COMPLETED';
+  /** The compliance officer who entered it (Cognito `sub`). */
+  receivedBy: string;
+  receivedAt: string;
+  completedAt: string;
+  /** FREEZE: what the order did to each wallet of the subject. */
+  frozenWallets?: { walletId: string; previousStatus: WalletStatus; status: WalletStatus }[];
+  /** INFORMATION: the package, its statement entries included. */
+  answer?: AnswerPackage;
 }

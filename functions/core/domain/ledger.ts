@@ -23,9 +23,13 @@ export type LedgerPhase =
   | 'TRANSFER'
   | 'HOLD_RESERVE'
   | 'HOLD_RELEASE'
-  | 'HOLD_RETURN';
+  | 'HOLD_RETURN'
+  | 'HOLD_TO_BANK';
 
-/** The postings of one phase of a transfer. They always sum to zero. */
+/**
+ * The postings of one phase of a transfer (two-phase where money waits: a reservation in
+ * BANK_CLEARING or RISK_HOLD is later posted on or voided back). They always sum to zero.
+ */
 export function postings(phase: LedgerPhase, t: { walletId: string; amount: number; toWalletId?: string }): Posting[] {
   const g = t.amount;
   switch (phase) {
@@ -69,7 +73,24 @@ export function postings(phase: LedgerPhase, t: { walletId: string; amount: numb
         { account: { system: 'RISK_HOLD' }, amount: -g },
         { account: { wallet: t.walletId }, amount: g },
       ];
+    // A held withdrawal released by an operator: the reservation goes on to the bank.
+    case 'HOLD_TO_BANK':
+      return [
+        { account: { system: 'RISK_HOLD' }, amount: -g },
+        { account: { system: 'BANK_CLEARING' }, amount: g },
+      ];
   }
 }
 
 export const sumsToZero = (ps: Posting[]): boolean => ps.reduce((s, p) => s + p.amount, 0) === 0;
+
+/** One line of a wallet's statement (API.md): signed amount and the balance after it. */
+export interface StatementEntry {
+  entryId: string;
+  transferId: string;
+  type: string;
+  amount: number;
+  balanceAfter: number;
+  counterparty?: string;
+  createdAt: string;
+}

@@ -84,3 +84,21 @@ export function planUnlock(wallet: Pick<Wallet, 'status' | 'activeLinks'>): Unlo
       return { kind: 'not-locked' };
   }
 }
+
+/** A freeze or unfreeze order, kept with the wallet (who, on whose authority, why, under which reference). */
+export interface WalletOrder {
+  orderId: string;
+  walletId: string;
+  action: 'FREEZE' | 'UNFREEZE';
+  /** `OPERATOR` for the provider's own decision, else the authority named in the written order. */
+  authority: string;
+  /** The staff member who entered it (Cognito `sub`). */
+  actor: string;
+  reason: string;
+  reference: string;
+  /** The law-enforcement request it executes, if any. */
+  requestId?: string;
+  previousStatus: WalletStatus;
+  status: WalletStatus;
+  at: string;
+}

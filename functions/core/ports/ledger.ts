@@ -1,5 +1,5 @@
 import type { DailyCounters, TransactionGroup } from '../domain/authentication-class.ts';
-import type { SystemAccount } from '../domain/ledger.ts';
+import type { StatementEntry, SystemAccount } from '../domain/ledger.ts';
 import type { RiskCase } from '../domain/risk-case.ts';
 import type { Transfer, TransferStatus } from '../domain/transfer.ts';
 import type { Wallet } from '../domain/wallet.ts';
@@ -36,16 +36,6 @@ export interface CommitPlan {
 
 export type CommitOutcome = 'committed' | 'stale' | 'monthly-limit' | 'transfer-moved-on' | 'case-decided';
 
-export interface StatementEntry {
-  entryId: string;
-  transferId: string;
-  type: string;
-  amount: number;
-  balanceAfter: number;
-  counterparty?: string;
-  createdAt: string;
-}
-
 export interface Ledger {
   commit(plan: CommitPlan): Promise<CommitOutcome>;
   getTransfer(transferId: string): Promise<Transfer | undefined>;
@@ -67,3 +57,5 @@ export interface Ledger {
   listCases(status: string, limit: number, cursor?: string): Promise<{ items: RiskCase[]; nextCursor?: string }>;
   systemBalance(account: SystemAccount): Promise<number>;
 }
+
+export type { StatementEntry } from '../domain/ledger.ts';

@@ -1,22 +1,7 @@
 import type { UnlockChallenge, Wallet, WalletStatus } from '../domain/wallet.ts';
+import type { WalletOrder } from '../domain/wallet-control.ts';
 
-/** A freeze or unfreeze order, kept with the wallet (who, on whose authority, why, under which reference). */
-export interface WalletOrder {
-  orderId: string;
-  walletId: string;
-  action: 'FREEZE' | 'UNFREEZE';
-  /** `OPERATOR` for the provider's own decision, else the authority named in the written order. */
-  authority: string;
-  /** The staff member who entered it (Cognito `sub`). */
-  actor: string;
-  reason: string;
-  reference: string;
-  /** The law-enforcement request it executes, if any. */
-  requestId?: string;
-  previousStatus: WalletStatus;
-  status: WalletStatus;
-  at: string;
-}
+export type { WalletOrder } from '../domain/wallet-control.ts';
 
 /**
  * Status changes of a wallet outside money movement. Every change is conditional on the wallet's

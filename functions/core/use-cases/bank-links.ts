@@ -1,13 +1,11 @@
 import { ulid } from 'ulid';
 import { maskAccountNumber, maskCardNumber } from '../domain/banks.ts';
 import type { Customer } from '../domain/customer.ts';
+import { payerWalletRefusal, Refusal, refusals } from '../domain/refusals.ts';
 import type { Wallet } from '../domain/wallet.ts';
-import { notFound, Problem } from '../http/problem.ts';
 import type { AccountHolder } from '../ports/bank.ts';
 import type { BankLink } from '../ports/link-store.ts';
 import type { Services } from '../ports/services.ts';
-import { payerWalletProblem } from './transfers/problems.ts';
-import { kycRequired } from './trust-device.ts';
 import { ownWallet } from './wallets.ts';
 
 export type LinkRequest = { bankCode: string; accountNumber: string } | { bankCode: string; cardNumber: string };
@@ -27,14 +25,14 @@ const linkView = (l: BankLink) => ({
  */
 function refuseWhileStopped(wallet: Wallet) {
   if (wallet.status === 'ACTIVE' || wallet.status === 'PENDING_LINK') return;
-  throw payerWalletProblem(wallet)!;
+  throw payerWalletRefusal(wallet.status)!;
 }
 
 /** Who the bank must confirm as the owner (API.md): a person's name and ID number, an organisation's legal name and enterprise code. */
 async function holderOf({ keyRing }: Services, customer: Customer): Promise<AccountHolder> {
   if (customer.organization)
     return { name: customer.organization.legalName, idNumber: customer.organization.enterpriseCode };
-  if (!customer.identity) throw kycRequired();
+  if (!customer.identity) throw refusals.kycRequired();
   return { name: customer.identity.fullName, idNumber: await (await keyRing()).decrypt(customer.identity.idNumberEnc) };
 }
 
@@ -48,14 +46,13 @@ export async function linkBank(services: Services, customerId: string, walletId:
   refuseWhileStopped(wallet);
   const customer = await store.getCustomer(customerId);
   if (!customer || (customer.status !== 'VERIFIED' && customer.status !== 'REVERIFICATION_REQUIRED'))
-    throw kycRequired();
+    throw refusals.kycRequired();
 
   const ring = await keyRing();
   const number = 'cardNumber' in request ? request.cardNumber : request.accountNumber;
   const check = await bank.verifyOwner(request, await holderOf(services, customer));
   if (!check.verified) {
-    throw new Problem(
-      422,
+    throw new Refusal(
       'bank-account-owner-mismatch',
       'The bank did not confirm that this account or card belongs to the wallet owner.',
     );
@@ -79,8 +76,7 @@ export async function linkBank(services: Services, customerId: string, walletId:
     if (!error.retryable) throw error;
     return links.add(link, await ownWallet(services, customerId, walletId));
   });
-  if (outcome === 'exists')
-    throw new Problem(409, 'link-exists', 'This account or card is already linked to this wallet.');
+  if (outcome === 'exists') throw new Refusal('link-exists', 'This account or card is already linked to this wallet.');
   return linkView(link);
 }
 
@@ -95,18 +91,17 @@ export async function removeLink(services: Services, customerId: string, walletI
     const wallet = await ownWallet(services, customerId, walletId);
     refuseWhileStopped(wallet);
     const link = await services.links.get(walletId, linkId);
-    if (link?.status !== 'ACTIVE') throw notFound('No such bank link.');
+    if (link?.status !== 'ACTIVE') throw new Refusal('link-not-found', 'No such bank link.');
     const outcome = await services.links.remove(link, wallet, services.clock.now());
     if (outcome === 'removed') return { ...linkView(link), status: 'REMOVED' as const };
     if (outcome === 'holds-money') {
-      throw new Problem(
-        409,
-        'bank-link-required',
+      throw new Refusal(
+        'last-link-holds-money',
         'This is the last bank link of a wallet that holds money: withdraw the balance first (Decree 52 Art. 6).',
       );
     }
   }
-  throw new Problem(409, 'request-in-progress', 'The wallet is changing; try again.');
+  throw new Refusal('request-in-progress', 'The wallet is changing; try again.');
 }
 
 /** The instrument money moves through: account number decrypted or card token, never a card number. */

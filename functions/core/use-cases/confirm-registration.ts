@@ -1,5 +1,5 @@
 import { isExpired, otpMacInput, otpPolicy, sameHash } from '../domain/otp.ts';
-import { notFound, Problem } from '../http/problem.ts';
+import { Refusal } from '../domain/refusals.ts';
 import type { Services } from '../ports/services.ts';
 import { phoneTaken } from './register-phone.ts';
 
@@ -21,24 +21,24 @@ export async function confirmRegistration(services: Services, input: Confirmatio
   const { store, clock, keyRing, identity } = services;
   const now = clock.now();
   const registration = await store.getRegistration(input.registrationId);
-  if (!registration) throw notFound('No such registration.');
+  if (!registration) throw new Refusal('registration-not-found', 'No such registration.');
   if (registration.status !== 'PENDING') throw phoneTaken();
   if (isExpired(registration.expiresAt, now)) {
-    throw new Problem(400, 'otp-expired', 'The code has expired; register again for a new one.');
+    throw new Refusal('otp-expired', 'The code has expired; register again for a new one.');
   }
   const attempt = await store.useRegistrationAttempt(input.registrationId, otpPolicy.maxAttempts);
   if (!attempt) {
-    throw new Problem(403, 'too-many-attempts', 'Too many wrong codes; register again for a new one.');
+    throw new Refusal('too-many-attempts', 'Too many wrong codes; register again for a new one.');
   }
   const hash = await (await keyRing()).mac('otp', otpMacInput(input.registrationId, input.otp));
   if (!sameHash(hash, registration.otpHash)) {
     const left = otpPolicy.maxAttempts - attempt.attempts;
-    throw new Problem(400, 'otp-invalid', `The code is wrong; ${left} attempt(s) left.`, { attemptsLeft: left });
+    throw new Refusal('otp-invalid', `The code is wrong; ${left} attempt(s) left.`, { attemptsLeft: left });
   }
   if (await store.customerIdByPhone(registration.phoneNumber)) throw phoneTaken();
   const staleBefore = new Date(now.getTime() - CLAIM_STALE_AFTER_MS);
   if (!(await store.claimRegistration(input.registrationId, now, staleBefore))) {
-    throw new Problem(409, 'request-in-progress', 'This registration is being confirmed.');
+    throw new Refusal('request-in-progress', 'This registration is being confirmed.');
   }
   const { subject } = await identity.createUser(registration.phoneNumber, input.password);
   const outcome = await store.createCustomer(

@@ -1,11 +1,11 @@
 import { ulid } from 'ulid';
 import { generateOtp, otpMacInput, otpPolicy } from '../domain/otp.ts';
 import type { PhoneNumber } from '../domain/phone.ts';
-import { Problem } from '../http/problem.ts';
+import { Refusal } from '../domain/refusals.ts';
 import type { Services } from '../ports/services.ts';
 
 export const phoneTaken = () =>
-  new Problem(409, 'phone-already-registered', 'This phone number already belongs to a customer.');
+  new Refusal('phone-already-registered', 'This phone number already belongs to a customer.');
 
 /** POST /v1/registrations: proves the phone is the caller's by an SMS OTP (RULES.md §5). */
 export async function registerPhone(

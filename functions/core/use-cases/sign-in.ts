@@ -1,9 +1,9 @@
 import type { PhoneNumber } from '../domain/phone.ts';
+import { Refusal } from '../domain/refusals.ts';
 import { isLockedOut, signInPolicy } from '../domain/sign-in.ts';
-import { Problem } from '../http/problem.ts';
 import type { Services } from '../ports/services.ts';
 
-const wrongCredentials = () => new Problem(401, 'unauthenticated', 'The phone number or password is wrong.');
+const wrongCredentials = () => new Refusal('unauthenticated', 'The phone number or password is wrong.');
 
 /**
  * POST /v1/sessions: signs in through the identity provider. Five wrong passwords lock sign-in
@@ -17,7 +17,7 @@ export async function signIn(
   const lockedUntil = await store.signInLockedUntil(input.phoneNumber);
   if (isLockedOut(lockedUntil, now)) {
     const retryAfter = Math.ceil((lockedUntil!.getTime() - now.getTime()) / 1000);
-    throw new Problem(403, 'too-many-attempts', 'Sign-in is locked after repeated wrong passwords.', { retryAfter });
+    throw new Refusal('too-many-attempts', 'Sign-in is locked after repeated wrong passwords.', { retryAfter });
   }
   const customerId = await store.customerIdByPhone(input.phoneNumber);
   const tokens = customerId ? await identity.signIn(input.phoneNumber, input.password) : undefined;

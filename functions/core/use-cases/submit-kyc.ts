@@ -1,8 +1,8 @@
 import { businessDay } from '../domain/calendar.ts';
 import type { StoredIdentity } from '../domain/customer.ts';
 import { biometricProblems, kycRejections, maskIdNumber, type SubmittedIdentity } from '../domain/kyc.ts';
+import { Refusal } from '../domain/refusals.ts';
 import { newSoftOtpSecret, softOtpSuite } from '../domain/soft-otp.ts';
-import { notFound, Problem } from '../http/problem.ts';
 import type { KycCompletion } from '../ports/onboarding-store.ts';
 import type { Services } from '../ports/services.ts';
 
@@ -27,7 +27,7 @@ export type KycInput =
       merchant?: { displayName: string; mcc: string };
     };
 
-export const biometricMismatch = (detail: string) => new Problem(422, 'biometric-mismatch', detail);
+export const biometricMismatch = (detail: string) => new Refusal('biometric-mismatch', detail);
 
 /**
  * Checks an eKYC assertion against the identity it claims to prove (RULES.md §3, §5): genuine
@@ -68,7 +68,7 @@ async function storedIdentity({ keyRing }: Services, person: PersonInput): Promi
 export async function submitKyc(services: Services, customerId: string, deviceId: string, input: KycInput) {
   const { store, clock, watchlist, keyRing } = services;
   const customer = await store.getCustomer(customerId);
-  if (!customer) throw notFound('No customer for this identity.');
+  if (!customer) throw new Refusal('customer-not-found', 'No customer for this identity.');
   const person = input.kind === 'INDIVIDUAL' ? input : input.legalRepresentative;
   await verifyBiometric(services, person.ekycAssertion, person);
 
@@ -109,8 +109,7 @@ export async function submitKyc(services: Services, customerId: string, deviceId
     now,
   };
   if ((await store.completeKyc(completion)) === 'duplicate') {
-    throw new Problem(
-      409,
+    throw new Refusal(
       'duplicate-identity',
       input.kind === 'INDIVIDUAL'
         ? 'This ID number already belongs to another customer.'

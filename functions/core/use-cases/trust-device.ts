@@ -1,9 +1,10 @@
+import { Refusal, refusals } from '../domain/refusals.ts';
 import { newSoftOtpSecret, softOtpSuite } from '../domain/soft-otp.ts';
-import { notFound, Problem } from '../http/problem.ts';
 import type { Services } from '../ports/services.ts';
 import { verifyBiometric } from './submit-kyc.ts';
 
-export const kycRequired = () => new Problem(403, 'kyc-required', 'Complete identity verification (eKYC) first.');
+/** Kept for the transfer use cases, which import it from here. */
+export const kycRequired = refusals.kycRequired;
 
 /**
  * POST /v1/devices/{deviceId}/trust (RULES.md §4): a biometric match bound to a fresh challenge
@@ -17,8 +18,8 @@ export async function trustDevice(
 ) {
   const { store, clock, keyRing } = services;
   const customer = await store.getCustomer(customerId);
-  if (!customer) throw notFound('No customer for this identity.');
-  if (!customer.identity) throw kycRequired();
+  if (!customer) throw new Refusal('customer-not-found', 'No customer for this identity.');
+  if (!customer.identity) throw refusals.kycRequired();
   const ring = await keyRing();
   // The stored identity is compared through the verdict: same ID hash, same name, same birth date.
   const verdictIdentity = {
@@ -29,7 +30,7 @@ export async function trustDevice(
   await verifyBiometric(services, input.biometricAssertion, verdictIdentity, input.challengeId);
   const now = clock.now();
   if (!(await store.consumeTrustChallenge(input.challengeId, customerId, deviceId, now))) {
-    throw new Problem(400, 'challenge-expired', 'This challenge is unknown, used or expired; ask for a new one.');
+    throw new Refusal('challenge-expired', 'This challenge is unknown, used or expired; ask for a new one.');
   }
   const secret = newSoftOtpSecret();
   await store.trustDevice(customerId, deviceId, await ring.encrypt(secret), now);
@@ -40,7 +41,5 @@ export async function trustDevice(
 /** Money moves only from a trusted device (RULES.md §4). */
 export async function requireTrustedDevice({ store }: Services, customerId: string, deviceId: string): Promise<void> {
   const device = await store.getDevice(customerId, deviceId);
-  if (!device?.trusted) {
-    throw new Problem(403, 'device-not-trusted', 'This device is not trusted yet: confirm it with a biometric check.');
-  }
+  if (!device?.trusted) throw refusals.deviceNotTrusted();
 }

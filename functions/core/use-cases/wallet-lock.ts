@@ -1,10 +1,10 @@
 import { ulid } from 'ulid';
+import { Refusal, refusals } from '../domain/refusals.ts';
 import { type Wallet, walletView } from '../domain/wallet.ts';
 import { planLock, planUnlock, unlockChallengeSeconds, unlockMaxAttempts } from '../domain/wallet-control.ts';
-import { notFound, Problem } from '../http/problem.ts';
 import type { Services } from '../ports/services.ts';
 import { verifyBiometric } from './submit-kyc.ts';
-import { kycRequired, requireTrustedDevice } from './trust-device.ts';
+import { requireTrustedDevice } from './trust-device.ts';
 import { ownWallet } from './wallets.ts';
 
 // RULES.md §7 (Circular 40 Art. 28): a customer who reports lost credentials or fraud gets the
@@ -14,15 +14,11 @@ import { ownWallet } from './wallets.ts';
 
 const MAX_TRIES = 8;
 
-const walletClosed = () => new Problem(422, 'wallet-not-active', 'This wallet is closed.');
+const walletClosed = refusals.walletClosed;
 const walletFrozen = () =>
-  new Problem(403, 'wallet-frozen', 'This wallet is frozen; it can be unlocked once the freeze is lifted.');
+  new Refusal('wallet-frozen', 'This wallet is frozen; it can be unlocked once the freeze is lifted.');
 const challengeExpired = () =>
-  new Problem(
-    400,
-    'challenge-expired',
-    'No unlock challenge is pending for this device, or it expired; ask for a new one.',
-  );
+  new Refusal('challenge-expired', 'No unlock challenge is pending for this device, or it expired; ask for a new one.');
 
 /** POST /v1/wallets/{walletId}/lock: LOCKED at once; a FROZEN wallet stays FROZEN and comes back LOCKED. */
 export async function lockWallet(
@@ -59,7 +55,7 @@ export async function startUnlock(services: Services, customerId: string, device
     const plan = planUnlock(wallet);
     if (plan.kind === 'frozen') throw walletFrozen();
     if (plan.kind === 'closed') throw walletClosed();
-    if (plan.kind === 'not-locked') throw new Problem(409, 'wallet-not-locked', 'This wallet is not locked.');
+    if (plan.kind === 'not-locked') throw new Refusal('wallet-not-locked', 'This wallet is not locked.');
     const now = services.clock.now();
     const challenge = {
       challengeId: ulid(now.getTime()),
@@ -87,8 +83,8 @@ export async function startUnlock(services: Services, customerId: string, device
 /** The identity a biometric assertion must match: the customer's own (or the legal representative's). */
 async function customerIdentity(services: Services, customerId: string) {
   const customer = await services.store.getCustomer(customerId);
-  if (!customer) throw notFound('No customer for this identity.');
-  if (!customer.identity) throw kycRequired();
+  if (!customer) throw new Refusal('customer-not-found', 'No customer for this identity.');
+  if (!customer.identity) throw refusals.kycRequired();
   const ring = await services.keyRing();
   return {
     fullName: customer.identity.fullName,
@@ -122,7 +118,7 @@ export async function authorizeUnlock(
   if (!(await services.walletControl.useUnlockAttempt(walletId, challenge.challengeId, unlockMaxAttempts))) {
     const again = await ownWallet(services, customerId, walletId);
     if (again.unlockChallenge?.challengeId === challenge.challengeId) {
-      throw new Problem(403, 'too-many-attempts', 'Too many tries for this challenge; ask for a new one.');
+      throw new Refusal('too-many-attempts', 'Too many tries for this challenge; ask for a new one.');
     }
     throw challengeExpired();
   }

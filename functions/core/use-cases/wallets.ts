@@ -1,13 +1,12 @@
 import { ulid } from 'ulid';
+import { refusals } from '../domain/refusals.ts';
 import { walletView } from '../domain/wallet.ts';
-import { notFound } from '../http/problem.ts';
 import type { Services } from '../ports/services.ts';
-import { kycRequired } from './trust-device.ts';
 
 /** POST /v1/wallets: only VERIFIED customers; a new wallet waits for its bank link (RULES.md §6). */
 export async function openWallet({ store, wallets, clock }: Services, customerId: string) {
   const customer = await store.getCustomer(customerId);
-  if (!customer || customer.status !== 'VERIFIED') throw kycRequired();
+  if (!customer || customer.status !== 'VERIFIED') throw refusals.kycRequired();
   const now = clock.now();
   const wallet = {
     walletId: ulid(now.getTime()),
@@ -31,6 +30,6 @@ export async function listWallets({ wallets }: Services, customerId: string) {
 /** Another customer's wallet answers 404, as if it did not exist (API.md "Ownership"). */
 export async function ownWallet({ wallets }: Services, customerId: string, walletId: string) {
   const wallet = await wallets.get(walletId);
-  if (!wallet || wallet.ownerId !== customerId) throw notFound('No such wallet.');
+  if (!wallet || wallet.ownerId !== customerId) throw refusals.walletNotFound();
   return wallet;
 }

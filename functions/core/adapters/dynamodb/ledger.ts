@@ -3,9 +3,9 @@ import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { largeValueIndexAttributes } from '../../domain/large-value.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
+import { Refusal } from '../../domain/refusals.ts';
 import type { RiskCase } from '../../domain/risk-case.ts';
 import type { Transfer, TransferStatus } from '../../domain/transfer.ts';
-import { validationFailed } from '../../http/problem.ts';
 import type { CommitOutcome, CommitPlan, Ledger, StatementEntry, WalletChange } from '../../ports/ledger.ts';
 import { conditionHolds, dynamo } from './client.ts';
 import { keys } from './keys.ts';
@@ -31,9 +31,9 @@ function decodeCursor(cursor: string | undefined, fields: readonly string[]): Re
 }
 
 const badCursor = () =>
-  validationFailed('The cursor is not one this API issued.', [
-    { name: 'query.cursor', reason: 'an opaque nextCursor' },
-  ]);
+  new Refusal('validation-failed', 'The cursor is not one this API issued.', {
+    errors: [{ name: 'query.cursor', reason: 'an opaque nextCursor' }],
+  });
 
 const stripKeys = ({
   pk: _pk,
