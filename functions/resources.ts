@@ -13,6 +13,8 @@ export interface TableDefinition {
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
   readonly timeToLiveAttribute: string;
+  /** A change stream with both images, for the consumers of committed changes. */
+  readonly stream?: 'NEW_AND_OLD_IMAGES';
   /** Created only in stages with the sandbox switched on (never in production). */
   readonly sandboxOnly?: boolean;
   readonly globalSecondaryIndexes: readonly {
@@ -28,6 +30,9 @@ export const walletTable = {
   partitionKey: { name: 'pk', type: 'S' },
   sortKey: { name: 'sk', type: 'S' },
   timeToLiveAttribute: 'ttl',
+  // Committed statement entries and transfers feed the after-commit work (risk profiles,
+  // notifications): DESIGN.md "One planner, one commit".
+  stream: 'NEW_AND_OLD_IMAGES',
   globalSecondaryIndexes: [
     {
       indexName: 'gsi1',
@@ -43,6 +48,17 @@ export const walletTable = {
     },
   ],
 } as const satisfies TableDefinition;
+
+/**
+ * Which stream records of the wallet table the after-commit consumer receives: transfers (created
+ * or changed) and new statement entries. Lambda's event-source filters in AWS and the local
+ * stream poller are both built from this.
+ */
+export const walletStreamFilters = [
+  { eventNames: ['INSERT', 'MODIFY'], partitionKeyPrefix: 'TRANSFER#', sortKey: { equals: 'TRANSFER' } },
+  // Wallets' statement entries, not the system accounts' (`LEDGER#…` / `ENTRY#…`).
+  { eventNames: ['INSERT'], partitionKeyPrefix: 'WALLET#', sortKey: { prefix: 'ENTRY#' } },
+] as const;
 
 /** Idempotency-Key records, in the shape Powertools' DynamoDB persistence layer expects. */
 export const idempotencyTable = {

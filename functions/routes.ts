@@ -20,12 +20,25 @@ export type CapabilityName =
   | 'transfers'
   | 'settlement'
   | 'settlementSweeper'
+  | 'moneyEvents'
   | 'operations'
   | 'riskCases'
   | 'compliance'
   | 'walletControl'
   | 'safeguardingCheck'
   | 'sandbox';
+
+/**
+ * How long a function may run (Lambda's timeout). The commit retry budget of the money path is
+ * derived from `requestSeconds` (functions/core/use-cases/transfers/commit-loop.ts), so that a
+ * request gives up, with nothing moved, before Lambda cuts it off.
+ */
+export const functionTimeouts = {
+  /** API handlers and queue consumers (API Gateway waits 29 s at most). */
+  requestSeconds: 10,
+  /** Scheduled jobs work through a day's batch. */
+  scheduledSeconds: 300,
+} as const;
 
 export interface Capability {
   /** Lambda entry file, relative to the project root. */
@@ -40,6 +53,11 @@ export interface Capability {
     readonly sms?: boolean;
     /** The sandbox bank's table: granted only in stages with the sandbox. */
     readonly sandboxBank?: boolean;
+    /**
+     * Consumes the wallet table's stream (statement entries and transfers): the work that runs
+     * after a commit, off the request path (functions/money-events/stream.handler.ts).
+     */
+    readonly walletStream?: boolean;
     /**
      * The append-only staff audit table (RULES.md §9): `append` grants dynamodb:PutItem only;
      * `read` grants Query and GetItem plus PutItem, since every read of the trail is audited too.
@@ -82,6 +100,11 @@ export const capabilities: Record<CapabilityName, Capability> = {
   settlement: {
     entry: 'functions/settlement/queue.handler.ts',
     needs: { walletTable: 'readWrite', settlementQueue: 'consume', dataKey: true, sandboxBank: true },
+  },
+  moneyEvents: {
+    // After a commit: risk profiles learn from the entries, owners hear of transfers that ended.
+    entry: 'functions/money-events/stream.handler.ts',
+    needs: { walletTable: 'readWrite', walletStream: true, sms: true },
   },
   settlementSweeper: {
     entry: 'functions/settlement/sweeper.handler.ts',

@@ -80,6 +80,7 @@ async function createTable(client: DynamoDBClient, table: TableDefinition): Prom
         BillingMode: 'PAY_PER_REQUEST',
         AttributeDefinitions: attributeDefinitions(table),
         KeySchema: keySchema(table.partitionKey, table.sortKey),
+        ...(table.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.stream } } : {}),
         ...(table.globalSecondaryIndexes.length > 0
           ? {
               GlobalSecondaryIndexes: table.globalSecondaryIndexes.map((index) => ({

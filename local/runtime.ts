@@ -1,11 +1,15 @@
+import { environmentVariables } from '../functions/resources.ts';
 import { capabilities } from '../functions/routes.ts';
 import { startEngines } from './engines.ts';
 import { type Gateway, startGateway } from './gateway.ts';
 import { type Poller, type SqsHandler, startPoller } from './poller.ts';
+import { type StreamHandler, type StreamPoller, startStreamPoller } from './stream-poller.ts';
 
 export interface Runtime {
   url: string;
   env: Record<string, string>;
+  /** Resolves once the after-commit consumer has handled everything committed before the call. */
+  drain(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -22,6 +26,7 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
   });
   let gateway: Gateway | undefined;
   const pollers: Poller[] = [];
+  const streamPollers: StreamPoller[] = [];
   try {
     gateway = await startGateway({
       port: options.port,
@@ -30,6 +35,18 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
       clientId: engines.env.USER_POOL_CLIENT_ID!,
       sandbox: engines.env.SANDBOX_ENABLED === 'true',
     });
+    for (const capability of Object.values(capabilities)) {
+      if (!capability.needs.walletStream) continue;
+      const entry = new URL(`../${capability.entry}`, import.meta.url).href;
+      streamPollers.push(
+        startStreamPoller({
+          endpoint: engines.env.AWS_ENDPOINT_URL_DYNAMODB!,
+          table: engines.env[environmentVariables.walletTable]!,
+          handler: async () => ((await import(entry)) as { handler: StreamHandler }).handler,
+          onError: (error) => console.error('money events', error),
+        }),
+      );
+    }
     for (const capability of Object.values(capabilities)) {
       if (capability.needs.settlementQueue !== 'consume') continue;
       const entry = new URL(`../${capability.entry}`, import.meta.url).href;
@@ -50,9 +67,12 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
   return {
     url: gateway.url,
     env: engines.env,
+    drain: async () => {
+      await Promise.all(streamPollers.map((p) => p.drain()));
+    },
     stop: () => {
       stopping ??= (async () => {
-        await Promise.all(pollers.map((p) => p.stop()));
+        await Promise.all([...pollers, ...streamPollers].map((p) => p.stop()));
         await gateway?.close();
         await engines.stop();
       })();

@@ -49,20 +49,14 @@ export const handler = apiHandler('compliance', {
   'POST /v1/ops/law-enforcement-requests': endpoint({
     body: lawEnforcementBody,
     idempotent: true,
-    handle: async ({ body, caller }) => {
-      const request = await receiveLawEnforcementRequest(container(), caller.subject, body);
-      await audited(caller, 'LAW_ENFORCEMENT_REQUEST', requestSubjects(request), {
-        route: 'POST /v1/ops/law-enforcement-requests',
-        reason: `${body.kind} request of ${body.authority}`,
-        reference: body.reference,
-      });
-      return created(request);
-    },
+    // The request, its freezes and its audit record are one transaction.
+    handle: async ({ body, caller }) =>
+      created(await receiveLawEnforcementRequest(container(), caller, body, 'POST /v1/ops/law-enforcement-requests')),
   }),
   'GET /v1/ops/law-enforcement-requests/{requestId}': endpoint({
     handle: async ({ caller, params }) => {
       const request = await getLawEnforcementRequest(container(), params.requestId!);
-      await audited(caller, 'LAW_ENFORCEMENT_REQUEST_READ', requestSubjects(request), {
+      await audited(container(), caller, 'LAW_ENFORCEMENT_REQUEST_READ', requestSubjects(request), {
         route: 'GET /v1/ops/law-enforcement-requests/{requestId}',
         reason: `${request.kind} request of ${request.authority}`,
         reference: request.reference,
@@ -76,7 +70,7 @@ export const handler = apiHandler('compliance', {
       const report = await largeValueReport(container(), query.date);
       // Filed under the report and under every wallet it shows.
       const wallets = report.items.flatMap((i) => (i.toWalletId ? [i.walletId, i.toWalletId] : [i.walletId]));
-      await audited(caller, 'REPORT_READ', [auditSubjects.largeValueReport, ...wallets], {
+      await audited(container(), caller, 'REPORT_READ', [auditSubjects.largeValueReport, ...wallets], {
         route: 'GET /v1/ops/reports/large-value',
         reason: `large-value report of ${query.date}`,
       });

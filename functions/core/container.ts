@@ -61,7 +61,7 @@ export function container(): Services {
     wallets: new DynamoWalletStore(config.walletTable),
     links: new DynamoLinkStore(config.walletTable),
     bank: bankPort(config, now),
-    ledger: new DynamoLedger(config.walletTable),
+    ledger: new DynamoLedger(config.walletTable, config.auditTable),
     riskProfiles: new DynamoRiskProfiles(config.walletTable),
     queue: new SqsSettlementQueue(config.settlementQueueUrl ?? ''),
     watchlist: new DynamoWatchlist(config.walletTable, keyRingOnce),

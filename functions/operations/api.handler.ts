@@ -32,7 +32,7 @@ export const handler = apiHandler('operations', {
   'GET /v1/ops/reconciliation/safeguarding': endpoint({
     handle: async ({ caller }) => {
       const reconciliation = await reconcileSafeguarding(container());
-      await audited(caller, 'RECONCILIATION_READ', auditSubjects.safeguarding, {
+      await audited(container(), caller, 'RECONCILIATION_READ', auditSubjects.safeguarding, {
         route: 'GET /v1/ops/reconciliation/safeguarding',
       });
       return ok(reconciliation);
@@ -43,27 +43,24 @@ export const handler = apiHandler('operations', {
     idempotent: 'optional',
     handle: async ({ body, caller }) => {
       const services = container();
-      const imported = await services.watchlist.upsert(body.entries, services.clock.now());
-      await audited(caller, 'WATCHLIST_IMPORT', auditSubjects.watchlist, {
+      // Up to 1,000 entries do not fit one transaction: the audit record is written first, so an
+      // import that fails half-way is still on record, and no entry exists unrecorded.
+      const unique = new Set(body.entries.map((e) => `${e.kind}:${e.value.trim()}`)).size;
+      await audited(services, caller, 'WATCHLIST_IMPORT', auditSubjects.watchlist, {
         route: 'POST /v1/ops/watchlist',
-        reason: `${imported} entries from ${[...new Set(body.entries.map((e) => e.source))].join(', ') || 'none'}`,
+        reason: `${unique} entries from ${[...new Set(body.entries.map((e) => e.source))].join(', ') || 'none'}`,
       });
+      const imported = await services.watchlist.upsert(body.entries, services.clock.now());
       return ok({ imported });
     },
   }),
   'POST /v1/ops/wallets/{walletId}/freeze': endpoint({
     body: freezeBody,
     idempotent: 'optional',
+    // The freeze, its order and its audit record are one transaction.
     handle: async ({ body, caller, params }) => {
-      const done = await freezeWallet(container(), params.walletId!, {
-        authority: 'OPERATOR',
-        actor: caller.subject,
-        ...body,
-      });
-      await audited(caller, 'WALLET_FREEZE', [done.wallet.walletId, done.wallet.ownerId], {
-        route: 'POST /v1/ops/wallets/{walletId}/freeze',
-        ...body,
-      });
+      const route = 'POST /v1/ops/wallets/{walletId}/freeze';
+      const done = await freezeWallet(container(), params.walletId!, { caller, route, ...body });
       return ok(walletView(done.wallet));
     },
   }),
@@ -71,15 +68,8 @@ export const handler = apiHandler('operations', {
     body: freezeBody,
     idempotent: 'optional',
     handle: async ({ body, caller, params }) => {
-      const done = await unfreezeWallet(container(), params.walletId!, {
-        authority: 'OPERATOR',
-        actor: caller.subject,
-        ...body,
-      });
-      await audited(caller, 'WALLET_UNFREEZE', [done.wallet.walletId, done.wallet.ownerId], {
-        route: 'POST /v1/ops/wallets/{walletId}/unfreeze',
-        ...body,
-      });
+      const route = 'POST /v1/ops/wallets/{walletId}/unfreeze';
+      const done = await unfreezeWallet(container(), params.walletId!, { caller, route, ...body });
       return ok(walletView(done.wallet));
     },
   }),

@@ -21,20 +21,21 @@ export const handler = apiHandler('riskCases', {
     query: casesQuery,
     handle: async ({ caller, query }) => {
       const page = await listCases(container(), query.status, query.limit, query.cursor);
-      await audited(caller, 'CASES_READ', `cases:${query.status}`, { route: 'GET /v1/ops/cases' });
+      await audited(container(), caller, 'CASES_READ', `cases:${query.status}`, { route: 'GET /v1/ops/cases' });
       return ok(page);
     },
   }),
   'POST /v1/ops/cases/{caseId}/decision': endpoint({
     body: decisionBody,
     idempotent: 'optional',
-    handle: async ({ body, caller, params }) => {
-      const result = await decideCase(container(), params.caseId!, body.decision, body.note, caller.subject);
-      await audited(caller, 'CASE_DECISION', [params.caseId!, result.transfer.walletId, result.transfer.transferId], {
-        route: 'POST /v1/ops/cases/{caseId}/decision',
-        reason: `${body.decision}: ${body.note}`,
-      });
-      return ok(result);
-    },
+    // The decision and its audit record commit in one transaction (functions/core/use-cases/risk-cases.ts).
+    handle: async ({ body, caller, params }) =>
+      ok(
+        await decideCase(container(), caller, {
+          caseId: params.caseId!,
+          ...body,
+          route: 'POST /v1/ops/cases/{caseId}/decision',
+        }),
+      ),
   }),
 });

@@ -4,7 +4,8 @@ import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { created, ok } from '../core/http/result.ts';
 import { vnd } from '../core/http/validation.ts';
 import { authorizeTransfer } from '../core/use-cases/transfers/authorize-transfer.ts';
-import { createTransfer, getTransfer } from '../core/use-cases/transfers/create-transfer.ts';
+import { createTransfer } from '../core/use-cases/transfers/create-transfer.ts';
+import { getTransfer } from '../core/use-cases/transfers/get-transfer.ts';
 import { statement } from '../core/use-cases/transfers/statement.ts';
 import { phoneNumber } from '../onboarding/schemas.ts';
 
@@ -50,13 +51,13 @@ const page = z.object({
 export const handler = apiHandler('transfers', {
   'POST /v1/transfers': endpoint({
     body: transferBody,
-    idempotent: true,
-    handle: async ({ body, caller, deviceId }) =>
-      created(await createTransfer(container(), caller.subject, deviceId, body)),
+    idempotent: 'by-key',
+    handle: async ({ body, caller, deviceId, idempotencyKey }) =>
+      created(await createTransfer(container(), caller.subject, deviceId, body, idempotencyKey)),
   }),
   'POST /v1/transfers/{transferId}/authorize': endpoint({
     body: factorsBody,
-    idempotent: 'optional',
+    // Idempotent by the state machine: repeated after success, it answers the transfer as it is.
     handle: async ({ body, caller, deviceId, params }) =>
       ok(await authorizeTransfer(container(), caller.subject, deviceId, params.transferId!, body)),
   }),

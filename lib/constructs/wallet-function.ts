@@ -8,7 +8,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -17,9 +17,10 @@ import {
   idempotencyTable,
   sandboxBankTable,
   settlementQueue,
+  walletStreamFilters,
   walletTable,
 } from '#functions/resources.ts';
-import type { Capability } from '#functions/routes.ts';
+import { type Capability, functionTimeouts } from '#functions/routes.ts';
 import { removalPolicyOf, type StageConfig } from '../config/index.ts';
 import type { WalletResources } from '../stacks/stateful-stack.ts';
 import { acknowledge, nagResourceString } from './nag.ts';
@@ -34,10 +35,9 @@ export const walletRuntime = lambda.Runtime.NODEJS_24_X;
 export const esmRequireBanner =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
-/** API handlers and queue consumers answer quickly (API Gateway waits 29 s at most). */
-const requestTimeout = Duration.seconds(10);
-/** Scheduled jobs work through a day's batch. */
-const scheduledJobTimeout = Duration.minutes(5);
+/** functions/routes.ts `functionTimeouts`: the money path's retry budget is derived from the same figure. */
+const requestTimeout = Duration.seconds(functionTimeouts.requestSeconds);
+const scheduledJobTimeout = Duration.seconds(functionTimeouts.scheduledSeconds);
 
 export interface WalletFunctionProps {
   /** Capability name: the function is `wallet-<stage>-<name>`. */
@@ -171,6 +171,8 @@ export class WalletFunction extends Construct {
       );
     }
 
+    if (needs.walletStream) this.consumeWalletStream(resources);
+
     if (needs.userPool?.length) {
       for (const action of needs.userPool) {
         if (!/^cognito-idp:[A-Za-z]+$/.test(action)) {
@@ -191,6 +193,44 @@ export class WalletFunction extends Construct {
     }
   }
 
+  /**
+   * The after-commit consumer: the wallet table's stream, filtered (functions/resources.ts
+   * `walletStreamFilters`), in order per item, retried with the batch halved on errors; a batch it
+   * gives up on goes to a queue with an alarm instead of being lost.
+   */
+  private consumeWalletStream(resources: WalletResources): void {
+    if (!resources.walletStreamArn || !resources.moneyEventsFailures) {
+      throw new Error('the wallet table has no stream for the after-commit consumer');
+    }
+    this.function.addEventSource(
+      new DynamoEventSource(resources.walletTable, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        bisectBatchOnError: true,
+        retryAttempts: 20,
+        maxRecordAge: Duration.hours(24),
+        parallelizationFactor: 2,
+        onFailure: new SqsDlq(resources.moneyEventsFailures),
+        filters: walletStreamFilters.map((f) =>
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.or(...f.eventNames),
+            dynamodb: {
+              Keys: {
+                sk: {
+                  S:
+                    'equals' in f.sortKey
+                      ? lambda.FilterRule.isEqual(f.sortKey.equals)
+                      : lambda.FilterRule.beginsWith(f.sortKey.prefix),
+                },
+              },
+            },
+          }),
+        ),
+      }),
+    );
+  }
+
   /** The wildcard findings the grants above produce, each acknowledged with why it is needed. */
   private acknowledgeFindings({ capability, resources }: WalletFunctionProps): void {
     const { needs } = capability;
@@ -198,8 +238,9 @@ export class WalletFunction extends Construct {
     if (defaultPolicy) {
       acknowledge(defaultPolicy, {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) use "*": X-Ray supports no resource-level permissions for them (Service Authorization Reference, AWS X-Ray).',
+        reason: needs.walletStream
+          ? 'Only xray:PutTraceSegments, xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (added by the stream event source) use "*": neither X-Ray nor ListStreams supports resource-level permissions (Service Authorization Reference).'
+          : 'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) use "*": X-Ray supports no resource-level permissions for them (Service Authorization Reference, AWS X-Ray).',
       });
       const sandboxBank = needs.sandboxBank ? resources.sandboxBankTable : undefined;
       const encryptsWithStorageKey =

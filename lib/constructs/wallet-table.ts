@@ -28,6 +28,8 @@ export interface TableReferenceProps {
   readonly definition: TableDefinition;
   readonly stage: string;
   readonly encryptionKey: kms.IKey;
+  /** The table's stream, for consumers in the referencing stack (its ARN carries a creation label). */
+  readonly streamArn?: string;
 }
 
 const attribute = (key: KeyAttribute): dynamodb.Attribute => ({
@@ -47,6 +49,7 @@ export class WalletTable extends Construct {
       tableName: tablePhysicalName(props.stage, props.definition),
       encryptionKey: props.encryptionKey,
       globalIndexes: props.definition.globalSecondaryIndexes.map((index) => index.indexName),
+      ...(props.streamArn ? { tableStreamArn: props.streamArn } : {}),
     });
   }
 
@@ -65,6 +68,7 @@ export class WalletTable extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.encryptionKey,
       timeToLiveAttribute: definition.timeToLiveAttribute,
+      ...(definition.stream ? { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
     });

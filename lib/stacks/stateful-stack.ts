@@ -1,13 +1,15 @@
 // Everything that holds data or identity and must survive a redeploy of the code: the keys, the
 // tables, the settlement queue and its alarm, the user pool. Built from functions/resources.ts.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   auditTable,
@@ -18,6 +20,7 @@ import {
   walletTable,
 } from '#functions/resources.ts';
 import { removalPolicyOf, type StageConfig } from '../config/index.ts';
+import { acknowledge } from '../constructs/nag.ts';
 import { SettlementQueue } from '../constructs/settlement-queue.ts';
 import { WalletUserPool } from '../constructs/user-pool.ts';
 import { deployedTables, type TableName, WalletTable } from '../constructs/wallet-table.ts';
@@ -39,6 +42,10 @@ export interface WalletResources {
   readonly storageKey: kms.IKey;
   /** Where operational alarms go (dead letters, safeguarding). */
   readonly alarmTopic?: sns.ITopic;
+  /** The wallet table's stream: committed entries and transfers for the after-commit consumer. */
+  readonly walletStreamArn?: string;
+  /** Stream batches the after-commit consumer gave up on, kept for an operator (with an alarm). */
+  readonly moneyEventsFailures?: sqs.IQueue;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -149,8 +156,37 @@ export class StatefulStack extends Stack {
       threatProtection: config.cognitoThreatProtection,
     });
 
+    const moneyEventsFailures = new sqs.Queue(this, 'MoneyEventsFailures', {
+      queueName: `${config.stage}-money-events-failed`,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.storageKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    acknowledge(moneyEventsFailures, {
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the failure destination of the after-commit stream consumer (a dead-letter queue): nothing consumes it, an operator reads it when its alarm fires.',
+    });
+    new cloudwatch.Alarm(this, 'MoneyEventsFailuresAlarm', {
+      alarmName: `${config.stage}-money-events-failed`,
+      alarmDescription:
+        'The after-commit consumer gave up on a batch of the wallet stream (risk profiles or notifications): see docs/deployment.md',
+      metric: moneyEventsFailures.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new actions.SnsAction(this.alarmTopic));
+
     this.resources = {
       walletTable: table(walletTable.name),
+      walletStreamArn: table(walletTable.name).tableStreamArn,
+      moneyEventsFailures,
       idempotencyTable: table(idempotencyTable.name),
       sandboxBankTable: this.tables[sandboxBankTable.name],
       auditTable: table(auditTable.name),

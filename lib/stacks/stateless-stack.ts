@@ -37,11 +37,16 @@ export class StatelessStack extends Stack {
     const { config } = props;
     // The tables by physical name, seen from this stack (see WalletTable.reference); the other
     // resources are cross-stack references.
-    const tableReference = (id: string, definition: TableDefinition) =>
-      WalletTable.reference(this, id, { definition, stage: config.stage, encryptionKey: props.resources.storageKey });
+    const tableReference = (id: string, definition: TableDefinition, streamArn?: string) =>
+      WalletTable.reference(this, id, {
+        definition,
+        stage: config.stage,
+        encryptionKey: props.resources.storageKey,
+        ...(streamArn ? { streamArn } : {}),
+      });
     const resources: WalletResources = {
       ...props.resources,
-      walletTable: tableReference('WalletTable', walletTable),
+      walletTable: tableReference('WalletTable', walletTable, props.resources.walletStreamArn),
       idempotencyTable: tableReference('IdempotencyTable', idempotencyTable),
       sandboxBankTable: props.resources.sandboxBankTable
         ? tableReference('SandboxBankTable', sandboxBankTable)

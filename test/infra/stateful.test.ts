@@ -111,7 +111,9 @@ describe.each<StageName>(['sandbox', 'production'])('stateful stack (%s)', (stag
 
   it('denies every queue request that does not use TLS', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(2);
+    // The settlement queue, its dead-letter queue, and the after-commit consumer's failure queue.
+    expect(policies).toHaveLength(Object.keys(template.findResources('AWS::SQS::Queue')).length);
+    expect(policies).toHaveLength(3);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({

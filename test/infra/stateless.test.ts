@@ -176,7 +176,8 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       const expected = new Set(['logs', 'xray']);
       if (usesTables) expected.add('dynamodb');
       if (usesTables || needs.dataKey || needs.settlementQueue) expected.add('kms');
-      if (needs.settlementQueue) expected.add('sqs');
+      // A stream consumer sends the batches it gives up on to its failure queue.
+      if (needs.settlementQueue || needs.walletStream) expected.add('sqs');
       if (needs.userPool?.length) expected.add('cognito-idp');
       if (needs.sms) expected.add('sns');
       expect([...services].sort(), name).toEqual([...expected].sort());
@@ -195,14 +196,20 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       const resources = asArray<unknown>(statement.Resource);
       expect(actions, policy).not.toContain('*');
       expect(actions, policy).not.toContain('dynamodb:*');
-      if (actions.some((action) => action.startsWith('dynamodb:'))) {
+      if (actions.some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:ListStreams')) {
         expect(resources, policy).not.toContain('*');
-        for (const resource of resources) expect(JSON.stringify(resource), policy).toMatch(/:table\/[a-z]/);
+        // A table by its name, or the wallet table's stream (exported by the stateful stack: its ARN
+        // carries a creation label).
+        for (const resource of resources)
+          expect(JSON.stringify(resource), policy).toMatch(/:table\/[a-z]|walletTable\w*StreamArn/);
       }
       if (resources.includes('*')) {
-        // Only X-Ray (no resource-level permissions) and SMS publishing (no topic) use "*".
+        // Only X-Ray (no resource-level permissions), SMS publishing (no topic) and a stream
+        // consumer's dynamodb:ListStreams (no resource type in IAM) use "*".
         for (const action of actions)
-          expect(action, policy).toMatch(/^(xray:Put(TraceSegments|TelemetryRecords)|sns:Publish)$/);
+          expect(action, policy).toMatch(
+            /^(xray:Put(TraceSegments|TelemetryRecords)|sns:Publish|dynamodb:ListStreams)$/,
+          );
       }
     }
   });

@@ -132,9 +132,33 @@ describe('wallet status changes are conditional on the wallet as read', () => {
       status: 'FROZEN' as const,
       at: new Date().toISOString(),
     };
-    expect(await services.walletControl.freeze(stale, order)).toBe('conflict');
+    const audit = {
+      auditId: ulid(),
+      actor: 'operator-sub',
+      actorGroups: ['operators'],
+      action: 'WALLET_FREEZE' as const,
+      subjects: [stale.walletId],
+      purpose: { route: 'test' },
+      at: order.at,
+    };
+    const plan = {
+      at: order.at,
+      token: `order:${order.orderId}`,
+      wallets: [],
+      system: [],
+      walletOrders: [
+        { wallet: stale, set: { status: 'FROZEN' as const, frozenFrom: 'ACTIVE' as const, frozenAt: order.at }, order },
+      ],
+      audit,
+    };
+    expect((await services.ledger.commit(plan)).outcome).toBe('conflict');
 
-    const input = { authority: 'OPERATOR', actor: 'operator-sub', reason: 'test', reference: 'T-2' };
+    const input = {
+      caller: { subject: 'operator-sub', groups: ['operators'] },
+      route: 'test',
+      reason: 'test',
+      reference: 'T-2',
+    };
     const frozen = await freezeWallet(services, stale.walletId, input);
     expect(frozen.previousStatus).toBe('LOCKED');
     expect((await unfreezeWallet(services, stale.walletId, input)).wallet.status).toBe('LOCKED');
@@ -144,16 +168,23 @@ describe('wallet status changes are conditional on the wallet as read', () => {
     const services = container();
     const wallet = await newWallet('PENDING_LINK');
     const input = {
-      authority: 'Công an TP Hà Nội',
-      actor: 'officer-sub',
+      caller: { subject: 'officer-sub', groups: ['operators'] },
+      route: 'POST /v1/ops/wallets/{walletId}/freeze',
       reason: 'order',
       reference: 'CV-1',
-      requestId: 'R1',
     };
     const { order } = await freezeWallet(services, wallet.walletId, input);
     const out = await dynamo().send(
       new GetCommand({ TableName: walletTable(), Key: keys.walletOrder(wallet.walletId, order.at, order.orderId) }),
     );
-    expect(out.Item).toMatchObject({ ...input, action: 'FREEZE', previousStatus: 'PENDING_LINK', status: 'FROZEN' });
+    expect(out.Item).toMatchObject({
+      authority: 'OPERATOR',
+      actor: 'officer-sub',
+      reason: 'order',
+      reference: 'CV-1',
+      action: 'FREEZE',
+      previousStatus: 'PENDING_LINK',
+      status: 'FROZEN',
+    });
   });
 });

@@ -126,7 +126,7 @@ describe('randomized money movement with bank faults', () => {
         if (t.status === 'PROCESSING') await settle(t.transferId);
         count(`${body.type}:ok`);
       } catch (error) {
-        const code = (error as { code?: string }).code;
+        const code = (error as { reason?: string }).reason;
         // Refusals a user can meet in a race: the balance or the cap moved meanwhile.
         if (!['insufficient-funds', 'monthly-limit-exceeded'].includes(code ?? '')) throw error;
         count(`${body.type}:${code}`);

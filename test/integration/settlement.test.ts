@@ -7,7 +7,8 @@ import { container, overrideServices } from '../../functions/core/container.ts';
 import type { Clock } from '../../functions/core/ports/clock.ts';
 import { linkBank } from '../../functions/core/use-cases/bank-links.ts';
 import { authorizeTransfer } from '../../functions/core/use-cases/transfers/authorize-transfer.ts';
-import { createTransfer, getTransfer } from '../../functions/core/use-cases/transfers/create-transfer.ts';
+import { createTransfer } from '../../functions/core/use-cases/transfers/create-transfer.ts';
+import { getTransfer } from '../../functions/core/use-cases/transfers/get-transfer.ts';
 import { settleTransfer, sweepStuckTransfers } from '../../functions/core/use-cases/transfers/settle.ts';
 import { statement } from '../../functions/core/use-cases/transfers/statement.ts';
 import { openWallet } from '../../functions/core/use-cases/wallets.ts';
@@ -222,7 +223,7 @@ describe('step-up expiry (RULES.md §3: 5 minutes)', () => {
         biometricAssertion: 'x'.repeat(30),
       }),
     ).rejects.toMatchObject({
-      code: 'challenge-expired',
+      reason: 'challenge-expired',
     });
     expect((await getTransfer(container(), a.customerId, t.transferId)).status).toBe('EXPIRED');
   });

@@ -1,3 +1,5 @@
+import { isIdExpired } from './kyc.ts';
+
 // Customer lifecycle (API.md "Resources and status values"; RULES.md §5).
 export type CustomerStatus = 'REGISTERED' | 'VERIFIED' | 'REJECTED' | 'REVERIFICATION_REQUIRED';
 export type CustomerKind = 'INDIVIDUAL' | 'ORGANIZATION';
@@ -46,8 +48,12 @@ export interface Customer {
   expiryWarnedFor?: string;
 }
 
-/** RULES.md §5: no electronic payments while unverified or once the ID has expired. */
-export const mayMoveMoney = (customer: Customer): boolean => customer.status === 'VERIFIED';
+/**
+ * RULES.md §5: no electronic payments while unverified or once the ID has expired (`today` is the
+ * Hanoi business day): the expiry job marks such customers, and this holds before it has run.
+ */
+export const mayMoveMoney = (customer: Customer, today: string): boolean =>
+  customer.status === 'VERIFIED' && !(customer.identity && isIdExpired(customer.identity.idExpiryDate, today));
 
 /** RULES.md §6, Circular 40 Art. 26: personal wallets move at most 100,000,000 VND a month. */
 export const monthlyCap = 100_000_000;

@@ -94,3 +94,6 @@ export interface StatementEntry {
   counterparty?: string;
   createdAt: string;
 }
+
+/** The types of statement entries (API.md statement `type`): the transfer's, or how money came back. */
+export type EntryType = 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT' | 'WITHDRAWAL_RETURN' | 'HOLD_RETURN';

@@ -117,6 +117,12 @@ export const refusals = {
   riskBlocked: (transferId: string) =>
     new Refusal('risk-blocked', 'This transfer was refused by the fraud controls.', { transferId }),
   challengeExpired: () => new Refusal('challenge-expired', 'The authentication window of this transfer has closed.'),
+  /** `authorize` without every factor the challenge names; the answer repeats them. */
+  authenticationRequired: (c: { class: string; methods: readonly string[]; challengeId: string; expiresAt: string }) =>
+    new Refusal('authentication-required', `This transfer needs ${c.methods.join(' and ')}.`, {
+      authentication: { class: c.class, methods: c.methods, challengeId: c.challengeId, expiresAt: c.expiresAt },
+    }),
+  otpInvalid: (detail: string) => new Refusal('otp-invalid', detail),
   tooManyAttempts: () => new Refusal('too-many-attempts', 'Too many wrong answers for this transfer; start a new one.'),
   caseDecided: (status: string) => new Refusal('case-decided', `This case was already ${status}.`),
   walletBusy: () =>

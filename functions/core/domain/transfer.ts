@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type {
   AuthenticationClass,
   DailyCounters,
@@ -5,7 +6,9 @@ import type {
   TransactionGroup,
   TransferType,
 } from './authentication-class.ts';
+import { requiredFactors } from './authentication-class.ts';
 import { businessDay } from './calendar.ts';
+import type { RefusalReason } from './refusals.ts';
 
 // Transfers and their life (API.md "Resources and status values"; TigerBeetle-style: the transfer
 // id is the idempotency key everywhere, a pending transfer is posted or voided exactly once).
@@ -61,11 +64,77 @@ export interface Transfer {
   riskDecision?: 'ALLOW' | 'STEP_UP' | 'HOLD' | 'BLOCK';
   ruleHits?: { rule: string; score: number; reason: string }[];
   caseId?: string;
+  /** The Hanoi month whose cap counted this transfer (a rejected hold gives that month's room back). */
+  monthCounted?: string;
+  /** Fingerprint of the creating request: the same Idempotency-Key with another body is refused. */
+  requestHash?: string;
+  /** What the creating request was answered: a retry with the same key is answered the same. */
+  firstAnswer?: FirstAnswer;
   createdAt: string;
   completedAt?: string;
 }
 
+/** The first answer to `POST /v1/transfers`, kept small: the rest of the view comes from the transfer. */
+export type FirstAnswer =
+  | { status: TransferStatus; challenge?: Pick<Challenge, 'challengeId' | 'class' | 'expiresAt'> }
+  | { refusal: { reason: RefusalReason; detail: string; facts: Record<string, unknown> } };
+
 export const finalStatuses: readonly TransferStatus[] = ['COMPLETED', 'FAILED', 'REJECTED', 'EXPIRED', 'REVERSED'];
+
+/**
+ * The life of a transfer: which status may follow which. Money that waits is two-phase: a
+ * reservation (PROCESSING at the bank, HELD for review) is later posted on or voided back.
+ */
+export const transitions: Readonly<Record<TransferStatus, readonly TransferStatus[]>> = {
+  // A stronger challenge replaces a weaker one when the day's counters rose meanwhile.
+  REQUIRES_AUTHENTICATION: ['REQUIRES_AUTHENTICATION', 'PROCESSING', 'HELD', 'COMPLETED', 'FAILED', 'EXPIRED'],
+  PROCESSING: ['COMPLETED', 'FAILED'],
+  HELD: ['PROCESSING', 'COMPLETED', 'REJECTED'],
+  COMPLETED: ['REVERSED'],
+  FAILED: [],
+  REJECTED: [],
+  EXPIRED: [],
+  REVERSED: [],
+};
+
+export const mayFollow = (from: TransferStatus, to: TransferStatus): boolean => transitions[from].includes(to);
+
+export const isFinal = (status: TransferStatus): boolean => finalStatuses.includes(status);
+
+/**
+ * The transfer an Idempotency-Key creates (TigerBeetle: the id is the idempotency key): the same
+ * caller and key always name the same transfer, so the commit itself refuses a second one, even
+ * when the first answer was lost. 26 characters of Crockford base32, like a ULID.
+ */
+export function transferIdFor(customerId: string, idempotencyKey: string): string {
+  const digest = createHash('sha256').update(`transfer\u0000${customerId}\u0000${idempotencyKey}`).digest();
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let id = '';
+  for (let i = 0; i < 26; i++) {
+    const bit = i * 5;
+    const byte = bit >> 3;
+    const word = ((digest[byte] ?? 0) << 8) | (digest[byte + 1] ?? 0);
+    id += alphabet[(word >> (11 - (bit & 7))) & 31];
+  }
+  return id;
+}
+
+/** A request body's fingerprint, whatever the order of its members. */
+export function requestFingerprint(body: unknown): string {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(body)))
+    .digest('base64url');
+}
 
 /** Authentication must be done within this (RULES.md §3: an SMS OTP lives at most 5 minutes). */
 export const challengeSeconds = 5 * 60;
@@ -92,6 +161,29 @@ export const countsTowardMonthlyCap = (t: {
   group: TransactionGroup;
   customerKind: string;
 }): boolean => t.customerKind === 'INDIVIDUAL' && ((t.type === 'P2P' && t.group === 'I.3') || t.type === 'PAYMENT');
+
+/** The transfer as the creating request was first answered (status and challenge of that moment). */
+export function firstView(t: Transfer): ReturnType<typeof transferView> {
+  const first = t.firstAnswer;
+  if (!first || 'refusal' in first) return transferView(t);
+  const { completedAt: _c, failureCode: _f, challenge: _ch, ...rest } = t;
+  const final = isFinal(first.status);
+  return transferView({
+    ...rest,
+    status: first.status,
+    ...(first.challenge
+      ? {
+          challenge: {
+            ...first.challenge,
+            methods: requiredFactors(first.challenge.class, t.customerKind),
+            attempts: 0,
+          },
+        }
+      : {}),
+    ...(final && t.completedAt ? { completedAt: t.completedAt } : {}),
+    ...(final && t.failureCode ? { failureCode: t.failureCode } : {}),
+  });
+}
 
 export function transferView(t: Transfer) {
   return {

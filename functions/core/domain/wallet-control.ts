@@ -1,3 +1,5 @@
+import type { WalletOrderWrite } from './commit-plan.ts';
+import { Refusal, refusals } from './refusals.ts';
 import type { Wallet, WalletStatus } from './wallet.ts';
 
 // Who may stop a wallet and how it comes back (API.md wallet statuses; RULES.md §7):
@@ -101,4 +103,24 @@ export interface WalletOrder {
   previousStatus: WalletStatus;
   status: WalletStatus;
   at: string;
+}
+
+/** What a freeze order writes on one wallet (RULES.md §7), or why it cannot. */
+export function freezeWrite(wallet: Wallet, order: WalletOrder): WalletOrderWrite | Refusal {
+  const plan = planFreeze(wallet);
+  if (plan.kind === 'closed') return refusals.walletClosed();
+  if (plan.kind === 'already-frozen') return { wallet, order };
+  return {
+    wallet,
+    set: { status: 'FROZEN', frozenFrom: plan.from, frozenAt: order.at },
+    remove: ['unlockChallenge'],
+    order,
+  };
+}
+
+/** What lifting a freeze writes: back where it was (LOCKED if its owner locked it), or why it cannot. */
+export function unfreezeWrite(wallet: Wallet, order: WalletOrder): WalletOrderWrite | Refusal {
+  const plan = planUnfreeze(wallet);
+  if (plan.kind === 'not-frozen') return new Refusal('wallet-not-frozen', 'This wallet is not frozen.');
+  return { wallet, set: { status: plan.to }, remove: ['frozenFrom', 'frozenAt'], order };
 }

@@ -24,16 +24,21 @@ export interface RouteInput<B, Q> {
   caller: Caller;
   /** `X-Device-Id` of a customer's call. */
   deviceId: string;
+  /** The `Idempotency-Key` of an endpoint that is idempotent by itself (`idempotent: 'by-key'`). */
+  idempotencyKey?: string;
 }
 
 export interface Endpoint<B = unknown, Q = unknown> {
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   /**
-   * `true`: a POST that creates something and needs `Idempotency-Key` (API.md "Idempotency").
-   * `'optional'`: honours the header when a client sends it (KYC, device trust).
+   * `true`: a POST that creates something and needs `Idempotency-Key` (API.md "Idempotency"),
+   * answered once per key by Powertools' idempotency utility.
+   * `'optional'`: the same, when a client sends the header (KYC, device trust).
+   * `'by-key'`: the header is required and handed to the use case, whose own commit is idempotent
+   * per key (POST /v1/transfers: the transfer id derives from the key; no second record to write).
    */
-  idempotent?: boolean | 'optional';
+  idempotent?: boolean | 'optional' | 'by-key';
   handle(input: RouteInput<B, Q>, context: Context): Promise<HttpResult>;
 }
 
@@ -89,7 +94,7 @@ function idempotencyKey(event: APIGatewayProxyEvent, required: boolean): string 
 
 async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, context: Context): Promise<HttpResult> {
   const { caller, deviceId } = authorize(route, event);
-  const key = e.idempotent ? idempotencyKey(event, e.idempotent === true) : undefined;
+  const key = e.idempotent ? idempotencyKey(event, e.idempotent !== 'optional') : undefined;
   const rawBody = e.body ? parseJson(event.body, event.isBase64Encoded) : undefined;
   const run = () =>
     e.handle(
@@ -99,10 +104,11 @@ async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, 
         params: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
         caller,
         deviceId,
+        ...(e.idempotent === 'by-key' && key !== undefined ? { idempotencyKey: key } : {}),
       },
       context,
     );
-  if (key === undefined) return run();
+  if (key === undefined || e.idempotent === 'by-key') return run();
   // Validation runs inside the idempotent section: the same key with another body is 422 even
   // when that body is invalid, and a refused request replays its refusal.
   const request = { method: route.method, path: event.path, body: rawBody };

@@ -1,10 +1,7 @@
+import type { Caller } from '../ports/caller.ts';
 import { Problem } from './problem.ts';
 
-/** Who is calling, as established by the Cognito authorizer (or the local gateway). */
-export interface Caller {
-  subject: string;
-  groups: string[];
-}
+export type { Caller } from '../ports/caller.ts';
 
 type Claims = Record<string, unknown> | undefined;
 

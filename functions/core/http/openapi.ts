@@ -34,7 +34,7 @@ function operation(route: Route, endpoint: Endpoint) {
     parameters.push({
       name: 'Idempotency-Key',
       in: 'header',
-      required: true,
+      required: endpoint.idempotent !== 'optional',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
     });
   if (endpoint.query) {

@@ -5,7 +5,10 @@ export type { AnswerPackage, LawEnforcementRequest, PackageEntry } from '../doma
 export interface LawEnforcementStore {
   /** The customer whose identity guard holds this keyed hash of an ID number. */
   customerIdByIdNumberHash(idNumberHash: string): Promise<string | undefined>;
-  /** Stores the request and its answer package (in parts: a statement may outgrow one item). */
-  save(request: LawEnforcementRequest): Promise<void>;
+  /**
+   * Stores the statement of an answer package in parts (it may outgrow one item). The request item
+   * itself is written by the commit of the request, with its audit record.
+   */
+  saveParts(request: LawEnforcementRequest): Promise<void>;
   get(requestId: string): Promise<LawEnforcementRequest | undefined>;
 }

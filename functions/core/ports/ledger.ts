@@ -1,56 +1,73 @@
-import type { DailyCounters, TransactionGroup } from '../domain/authentication-class.ts';
+import type { CommitPlan, StoredRefusal } from '../domain/commit-plan.ts';
+import type { Customer } from '../domain/customer.ts';
 import type { StatementEntry, SystemAccount } from '../domain/ledger.ts';
+import type { RiskProfile } from '../domain/risk/profile.ts';
 import type { RiskCase } from '../domain/risk-case.ts';
-import type { Transfer, TransferStatus } from '../domain/transfer.ts';
+import type { Transfer } from '../domain/transfer.ts';
 import type { Wallet } from '../domain/wallet.ts';
+import type { BankLink } from './link-store.ts';
+import type { Device } from './onboarding-store.ts';
+import type { WatchlistKind, WatchlistSeverity } from './watchlist.ts';
 
-export interface WalletChange {
-  /** The wallet as read: the commit is conditional on its version. */
-  wallet: Wallet;
-  delta: number;
-  /** Sending and receiving need an ACTIVE wallet; settling an accepted top-up or return does not. */
-  requireActive: boolean;
-  /** The day's counters after this transfer (RULES.md §2), when it counts toward them. */
-  counters?: { day: string; group: TransactionGroup; next: DailyCounters };
-  entry: { transferId: string; type: string; counterparty?: string; at: string };
+/** What a money decision may need, read together in one round trip (strongly consistent). */
+export interface MoneyKeys {
+  /** The transfer, or the refusal an Idempotency-Key was answered with, under this id. */
+  transferId?: string;
+  customerId?: string;
+  device?: { customerId: string; deviceId: string };
+  walletIds?: string[];
+  link?: { walletId: string; linkId: string };
+  monthly?: { customerId: string; month: string };
+  riskProfiles?: string[];
+  signInPhone?: string;
+  watch?: { kind: WatchlistKind; valueHash: string }[];
+  /** A phone number: who owns it (P2P by phone). */
+  phone?: string;
+  caseId?: string;
 }
 
-/** One money movement: everything in it commits together in one TransactWriteItems, or nothing does. */
-export interface CommitPlan {
-  /** A new transfer (class A at creation), or a state change of an existing one. */
-  transfer:
-    | { create: Transfer }
-    /** `amount` lets a completing transfer enter the large-value index (RULES.md §8). */
-    | { update: { transferId: string; from: TransferStatus[]; set: Partial<Transfer>; amount?: number } };
-  wallets: WalletChange[];
-  system: { account: SystemAccount; amount: number; transferId: string; at: string }[];
-  /** RULES.md §6 monthly cap: the customer's month total may not pass `cap`. */
-  monthly?: { customerId: string; month: string; amount: number; cap: number };
-  /** Derived from the transfer id and phase: a retried request is applied at most once. */
-  token: string;
-  /** A risk case opened by this commit, or the decision that closes one (only from OPEN). */
-  riskCase?:
-    | { open: RiskCase }
-    | { close: { caseId: string; status: 'RELEASED' | 'REJECTED'; decidedBy: string; note: string; at: string } };
+export interface MoneyItems {
+  transfer?: Transfer;
+  /** The slot of `transferId` holds a refusal, not a transfer. */
+  refusal?: StoredRefusal;
+  customer?: Customer;
+  device?: Device;
+  wallets: Record<string, Wallet>;
+  link?: BankLink;
+  monthlyUsed: number;
+  riskProfiles: Record<string, RiskProfile | undefined>;
+  signIn?: { recentFailures?: number; lastFailureAt?: string };
+  watch: { kind: WatchlistKind; valueHash: string; severity: WatchlistSeverity }[];
+  phoneOwner?: string;
+  riskCase?: RiskCase;
 }
 
-export type CommitOutcome = 'committed' | 'stale' | 'monthly-limit' | 'transfer-moved-on' | 'case-decided';
+/**
+ * `committed`, or `conflict`: a condition did not hold (a wallet's version moved on, the month's
+ * room or the transfer's state changed, the transfer id exists, a case was decided) or DynamoDB
+ * reported a TransactionConflict. Nothing was written; read again and decide again. `on` says
+ * which items refused (`wallet:ConditionalCheckFailed`…), for the logs.
+ */
+export type CommitOutcome = { outcome: 'committed' } | { outcome: 'conflict'; on: string[] };
 
 export interface Ledger {
+  /** One BatchGetItem for everything named (unprocessed keys asked again). */
+  read(keys: MoneyKeys): Promise<MoneyItems>;
+  /** The plan as one TransactWriteItems (wallet and audit tables), after `checkPlan`. */
   commit(plan: CommitPlan): Promise<CommitOutcome>;
   getTransfer(transferId: string): Promise<Transfer | undefined>;
-  /** Writes a transfer that waits (authentication); fails if the id exists. */
-  createTransfer(transfer: Transfer): Promise<void>;
-  /** Conditional on the status; false when the transfer is elsewhere. */
-  updateTransfer(transferId: string, from: TransferStatus[], set: Partial<Transfer>): Promise<boolean>;
-  /** Uses one factor attempt of the challenge atomically; false when none are left. */
+  /**
+   * Uses one factor attempt of the pending challenge atomically, before any factor is checked
+   * (RULES.md §3: at most 5 tries): false when none are left. The one write outside a commit plan:
+   * a counter that decides in the same update that counts, and changes no state.
+   */
   useChallengeAttempt(transferId: string, challengeId: string, maxAttempts: number): Promise<boolean>;
   statement(
     walletId: string,
     limit: number,
     cursor?: string,
   ): Promise<{ items: StatementEntry[]; nextCursor?: string }>;
-  /** Transfers in PROCESSING created before `before`, oldest first. */
+  /** Transfers in PROCESSING since before `before`, oldest first. */
   processing(before: string, limit: number): Promise<Transfer[]>;
   monthlyUsed(customerId: string, month: string): Promise<number>;
   getCase(caseId: string): Promise<RiskCase | undefined>;
@@ -58,4 +75,5 @@ export interface Ledger {
   systemBalance(account: SystemAccount): Promise<number>;
 }
 
+export type { CommitPlan } from '../domain/commit-plan.ts';
 export type { StatementEntry } from '../domain/ledger.ts';

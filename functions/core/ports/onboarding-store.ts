@@ -17,6 +17,8 @@ export interface Device {
   firstSeenAt: string;
   lastSeenAt: string;
   trustedAt?: string;
+  /** How it came to be trusted: at KYC, or by a device-trust challenge later (RULES.md §4). */
+  trustedVia?: 'KYC' | 'CHALLENGE';
   /** The device's soft-OTP secret, encrypted by the key ring (RULES.md §3: one device only). */
   softOtpSecretEnc?: string;
 }

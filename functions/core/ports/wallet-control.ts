@@ -4,17 +4,12 @@ import type { WalletOrder } from '../domain/wallet-control.ts';
 export type { WalletOrder } from '../domain/wallet-control.ts';
 
 /**
- * Status changes of a wallet outside money movement. Every change is conditional on the wallet's
+ * Customers' own status changes of a wallet (self-lock and unlock; freezes and unfreezes are
+ * commit plans, functions/core/domain/wallet-control.ts). Every change is conditional on the wallet's
  * status, `frozenFrom` and `activeLinks` being as read: 'conflict' means it changed meanwhile (read
  * again and re-plan), so no concurrent change is lost. Balances are never touched here.
  */
 export interface WalletControl {
-  /** FROZEN (remembering the status read), with the order, in one transaction. */
-  freeze(wallet: Wallet, order: WalletOrder): Promise<'done' | 'conflict'>;
-  /** Records another order on a wallet that is FROZEN already. */
-  recordOrder(wallet: Wallet, order: WalletOrder): Promise<'done' | 'conflict'>;
-  /** From FROZEN to `order.status`, with the order, in one transaction. */
-  unfreeze(wallet: Wallet, order: WalletOrder): Promise<'done' | 'conflict'>;
   /** LOCKED, or (FROZEN) remembered as locked for when the freeze is lifted. Drops a pending unlock. */
   lock(wallet: Wallet, lock: { reason?: string; at: string }): Promise<'done' | 'conflict'>;
   /** Replaces the pending unlock challenge of a LOCKED wallet. */

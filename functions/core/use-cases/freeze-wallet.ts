@@ -1,9 +1,12 @@
 import { ulid } from 'ulid';
+import type { AuditRecord } from '../domain/commit-plan.ts';
+import { Refusal, refusals } from '../domain/refusals.ts';
 import type { Wallet, WalletStatus } from '../domain/wallet.ts';
-import { planFreeze, planUnfreeze } from '../domain/wallet-control.ts';
-import { notFound, Problem } from '../http/problem.ts';
+import { freezeWrite, planUnfreeze, unfreezeWrite, type WalletOrder } from '../domain/wallet-control.ts';
+import type { Caller } from '../ports/caller.ts';
 import type { Services } from '../ports/services.ts';
-import type { WalletOrder } from '../ports/wallet-control.ts';
+import { auditRecord } from './audit.ts';
+import { commitWithRetry } from './transfers/commit-loop.ts';
 
 /** Who orders and why: the operator's own decision (`OPERATOR`) or an authority's written order. */
 export interface OrderInput {
@@ -15,18 +18,20 @@ export interface OrderInput {
   requestId?: string;
 }
 
-/** Tries before giving up when the wallet keeps changing under us (each try re-reads it). */
-const MAX_TRIES = 8;
-
-const closed = () => new Problem(422, 'wallet-not-active', 'This wallet is closed.');
-
-async function walletOrThrow({ wallets }: Services, walletId: string): Promise<Wallet> {
+async function walletOrRefuse({ wallets }: Services, walletId: string): Promise<Wallet> {
   const wallet = await wallets.get(walletId);
-  if (!wallet) throw notFound('No such wallet.');
+  if (!wallet) throw refusals.walletNotFound();
   return wallet;
 }
 
-function order(services: Services, wallet: Wallet, action: WalletOrder['action'], to: WalletStatus, input: OrderInput) {
+/** The order as it is kept with the wallet: who, on whose authority, why, from which status to which. */
+export function orderOf(
+  services: Services,
+  wallet: Wallet,
+  action: WalletOrder['action'],
+  to: WalletStatus,
+  input: OrderInput,
+): WalletOrder {
   const now = services.clock.now();
   return {
     orderId: ulid(now.getTime()),
@@ -40,50 +45,52 @@ function order(services: Services, wallet: Wallet, action: WalletOrder['action']
     previousStatus: wallet.status,
     status: to,
     at: now.toISOString(),
-  } satisfies WalletOrder;
+  };
+}
+
+export interface StaffChange {
+  caller: Caller;
+  route: string;
+  reason: string;
+  reference: string;
 }
 
 /**
- * Freezes a wallet (RULES.md §7): ACTIVE, LOCKED and PENDING_LINK wallets become FROZEN and
- * remember where they were; a wallet already FROZEN stays so and the order is recorded with it.
- * The change and its order commit together, conditional on the wallet being as read.
+ * An operator's freeze or unfreeze (RULES.md §7): the status change, its order and the audit
+ * record are one transaction, conditional on the wallet being as read; read again on a conflict.
  */
-export async function freezeWallet(services: Services, walletId: string, input: OrderInput) {
-  for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-    const wallet = await walletOrThrow(services, walletId);
-    const plan = planFreeze(wallet);
-    if (plan.kind === 'closed') throw closed();
-    const o = order(services, wallet, 'FREEZE', 'FROZEN', input);
-    const outcome =
-      plan.kind === 'freeze'
-        ? await services.walletControl.freeze(wallet, o)
-        : await services.walletControl.recordOrder(wallet, o);
-    if (outcome === 'done') {
-      return {
-        wallet: {
-          ...wallet,
-          status: 'FROZEN' as const,
-          frozenFrom: plan.kind === 'freeze' ? wallet.status : wallet.frozenFrom,
-        },
-        previousStatus: wallet.status,
-        order: o,
-      };
-    }
-  }
-  throw new Error('the wallet kept changing; it was not frozen');
+async function order(services: Services, walletId: string, change: StaffChange, action: 'FREEZE' | 'UNFREEZE') {
+  const input = {
+    authority: 'OPERATOR',
+    actor: change.caller.subject,
+    reason: change.reason,
+    reference: change.reference,
+  };
+  return commitWithRetry(services, [], async () => {
+    const wallet = await walletOrRefuse(services, walletId);
+    const to = action === 'FREEZE' ? 'FROZEN' : ((planUnfreeze(wallet) as { to?: WalletStatus }).to ?? wallet.status);
+    const o = orderOf(services, wallet, action, to, input);
+    const write = action === 'FREEZE' ? freezeWrite(wallet, o) : unfreezeWrite(wallet, o);
+    if (write instanceof Refusal) throw write;
+    const audit: AuditRecord = auditRecord(
+      services,
+      change.caller,
+      action === 'FREEZE' ? 'WALLET_FREEZE' : 'WALLET_UNFREEZE',
+      [wallet.walletId, wallet.ownerId],
+      { route: change.route, reason: change.reason, reference: change.reference },
+    );
+    const after: Wallet = write.set
+      ? { ...wallet, ...write.set, ...(action === 'UNFREEZE' ? { frozenFrom: undefined, frozenAt: undefined } : {}) }
+      : wallet;
+    return {
+      commit: { at: o.at, token: `order:${o.orderId}`, wallets: [], system: [], walletOrders: [write], audit },
+      then: { wallet: after, previousStatus: wallet.status, order: o },
+    };
+  });
 }
 
-/** Lifts a freeze: back to LOCKED if its owner locked it, else ACTIVE or PENDING_LINK by its bank links. */
-export async function unfreezeWallet(services: Services, walletId: string, input: OrderInput) {
-  for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
-    const wallet = await walletOrThrow(services, walletId);
-    const plan = planUnfreeze(wallet);
-    if (plan.kind === 'not-frozen') throw new Problem(409, 'wallet-not-frozen', 'This wallet is not frozen.');
-    const o = order(services, wallet, 'UNFREEZE', plan.to, input);
-    if ((await services.walletControl.unfreeze(wallet, o)) === 'done') {
-      const { frozenFrom: _f, frozenAt: _a, ...rest } = wallet;
-      return { wallet: { ...rest, status: plan.to }, previousStatus: wallet.status, order: o };
-    }
-  }
-  throw new Error('the wallet kept changing; it was not unfrozen');
-}
+export const freezeWallet = (services: Services, walletId: string, change: StaffChange) =>
+  order(services, walletId, change, 'FREEZE');
+
+export const unfreezeWallet = (services: Services, walletId: string, change: StaffChange) =>
+  order(services, walletId, change, 'UNFREEZE');

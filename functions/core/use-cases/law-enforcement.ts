@@ -8,11 +8,15 @@ import {
   resolvedCustomer,
   withinPeriod,
 } from '../domain/law-enforcement.ts';
+import { Refusal } from '../domain/refusals.ts';
 import type { Wallet } from '../domain/wallet.ts';
-import { notFound, Problem, validationFailed } from '../http/problem.ts';
+import { freezeWrite } from '../domain/wallet-control.ts';
+import type { Caller } from '../ports/caller.ts';
 import type { AnswerPackage, LawEnforcementRequest, PackageEntry } from '../ports/law-enforcement.ts';
 import type { Services } from '../ports/services.ts';
-import { freezeWallet } from './freeze-wallet.ts';
+import { auditRecord } from './audit.ts';
+import { orderOf } from './freeze-wallet.ts';
+import { commitWithRetry } from './transfers/commit-loop.ts';
 
 // RULES.md §7 (Decree 52 Art. 11, Circular 40 Art. 28): a competent authority's written request.
 // FREEZE freezes every wallet of the subject; INFORMATION is answered from the records. The
@@ -41,11 +45,12 @@ async function subjectCustomer(services: Services, subject: LawEnforcementInput[
           .then((id) => id ?? MISSING)
       : undefined,
   ]);
-  if (found.includes(MISSING)) throw notFound('No customer matches the subject of this request.');
+  if (found.includes(MISSING))
+    throw new Refusal('subject-not-found', 'No customer matches the subject of this request.');
   const customer = resolvedCustomer(found as (string | undefined)[]);
-  if (customer === 'none') throw notFound('No customer matches the subject of this request.');
+  if (customer === 'none') throw new Refusal('subject-not-found', 'No customer matches the subject of this request.');
   if (customer === 'ambiguous') {
-    throw new Problem(422, 'subject-mismatch', 'The identifiers of the subject name different customers.');
+    throw new Refusal('subject-mismatch', 'The identifiers of the subject name different customers.');
   }
   return customer;
 }
@@ -109,69 +114,107 @@ async function answerPackage(
   };
 }
 
-/** POST /v1/ops/law-enforcement-requests: executes a FREEZE or answers an INFORMATION request at once. */
+/** The wallets a FREEZE order stops (every one but CLOSED ones) and what it writes on each. */
+function freezes(services: Services, wallets: Wallet[], input: LawEnforcementInput, actor: string, requestId: string) {
+  const order = {
+    authority: input.authority,
+    actor,
+    reason: `Freeze order of ${input.authority}`,
+    reference: input.reference,
+    requestId,
+  };
+  return wallets
+    .filter((w) => w.status !== 'CLOSED')
+    .map((w) => {
+      const write = freezeWrite(w, orderOf(services, w, 'FREEZE', 'FROZEN', order));
+      if (write instanceof Refusal) throw write;
+      return write;
+    });
+}
+
+/**
+ * POST /v1/ops/law-enforcement-requests: executes a FREEZE or answers an INFORMATION request at
+ * once. The request, every freeze it makes and the audit record are one transaction (an
+ * INFORMATION package's statement parts are written first: without its request item they are
+ * never read).
+ */
 export async function receiveLawEnforcementRequest(
   services: Services,
-  actor: string,
+  caller: Caller,
   input: LawEnforcementInput,
+  route: string,
 ): Promise<LawEnforcementRequest> {
   const period = input.period ? normalizePeriod(input.period) : undefined;
   if (input.period && !period) {
-    throw validationFailed('The period is not valid.', [{ name: 'body.period', reason: 'from must not be after to' }]);
+    throw new Refusal('validation-failed', 'The period is not valid.', {
+      errors: [{ name: 'body.period', reason: 'from must not be after to' }],
+    });
   }
   const customerId = await subjectCustomer(services, input.subject);
   const customer = await services.store.getCustomer(customerId);
-  if (!customer) throw notFound('No customer matches the subject of this request.');
-  const wallets = await services.wallets.listByOwner(customerId);
-  const receivedAt = services.clock.now().toISOString();
+  if (!customer) throw new Refusal('subject-not-found', 'No customer matches the subject of this request.');
   const requestId = ulid();
-
-  let frozenWallets: LawEnforcementRequest['frozenWallets'];
-  let answer: AnswerPackage | undefined;
-  if (input.kind === 'FREEZE') {
-    frozenWallets = [];
-    for (const w of wallets) {
-      if (w.status === 'CLOSED') continue;
-      const done = await freezeWallet(services, w.walletId, {
-        authority: input.authority,
-        actor,
-        reason: `Freeze order of ${input.authority}`,
-        reference: input.reference,
-        requestId,
-      });
-      frozenWallets.push({ walletId: w.walletId, previousStatus: done.previousStatus, status: done.wallet.status });
+  let parts = false;
+  return commitWithRetry(services, [], async () => {
+    const wallets = await services.wallets.listByOwner(customerId);
+    const at = services.clock.now().toISOString();
+    const writes = input.kind === 'FREEZE' ? freezes(services, wallets, input, caller.subject, requestId) : [];
+    const answer = input.kind === 'INFORMATION' ? await answerPackage(services, customer, wallets, period) : undefined;
+    const request: LawEnforcementRequest = {
+      requestId,
+      authority: input.authority,
+      reference: input.reference,
+      kind: input.kind,
+      subject: {
+        ...(input.subject.walletId ? { walletId: input.subject.walletId } : {}),
+        ...(input.subject.phoneNumber ? { phoneNumber: input.subject.phoneNumber } : {}),
+        ...(input.subject.idNumber ? { idNumberMask: maskIdNumber(input.subject.idNumber) } : {}),
+      },
+      ...(period ? { period } : {}),
+      customerId,
+      status: 'COMPLETED',
+      receivedBy: caller.subject,
+      receivedAt: at,
+      completedAt: at,
+      ...(input.kind === 'FREEZE'
+        ? {
+            frozenWallets: writes.map((w) => ({
+              walletId: w.wallet.walletId,
+              previousStatus: w.wallet.status,
+              status: 'FROZEN' as const,
+            })),
+          }
+        : {}),
+      ...(answer ? { answer } : {}),
+    };
+    if (answer && !parts) {
+      await services.lawEnforcement.saveParts(request);
+      parts = true;
     }
-  } else {
-    answer = await answerPackage(services, customer, wallets, period);
-  }
-
-  const request: LawEnforcementRequest = {
-    requestId,
-    authority: input.authority,
-    reference: input.reference,
-    kind: input.kind,
-    subject: {
-      ...(input.subject.walletId ? { walletId: input.subject.walletId } : {}),
-      ...(input.subject.phoneNumber ? { phoneNumber: input.subject.phoneNumber } : {}),
-      ...(input.subject.idNumber ? { idNumberMask: maskIdNumber(input.subject.idNumber) } : {}),
-    },
-    ...(period ? { period } : {}),
-    customerId,
-    status: 'COMPLETED',
-    receivedBy: actor,
-    receivedAt,
-    completedAt: services.clock.now().toISOString(),
-    ...(frozenWallets ? { frozenWallets } : {}),
-    ...(answer ? { answer } : {}),
-  };
-  await services.lawEnforcement.save(request);
-  return request;
+    const audit = auditRecord(services, caller, 'LAW_ENFORCEMENT_REQUEST', requestSubjects(request), {
+      route,
+      reason: `${input.kind} request of ${input.authority}`,
+      reference: input.reference,
+    });
+    return {
+      commit: {
+        at,
+        token: `lereq:${requestId}`,
+        wallets: [],
+        system: [],
+        walletOrders: writes,
+        lawEnforcementRequest: request,
+        audit,
+      },
+      then: request,
+    };
+  });
 }
 
 /** GET /v1/ops/law-enforcement-requests/{requestId}: the request and its answer package. */
 export async function getLawEnforcementRequest(services: Services, requestId: string) {
   const request = await services.lawEnforcement.get(requestId);
-  if (!request) throw notFound('No such request.');
+  if (!request) throw new Refusal('request-not-found', 'No such request.');
   return request;
 }
 

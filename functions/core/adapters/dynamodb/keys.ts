@@ -30,8 +30,11 @@ export const keys = {
   /** GSI1 partition listing customers by ID expiry day, for the expiry job. */
   idExpiryIndex: (day: string): string => `IDEXPIRY#${day}`,
   wallet: (walletId: string): Key => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
-  /** GSI1 partition listing a customer's wallets. */
-  walletsOfOwner: (ownerId: string): string => `OWNER#${ownerId}`,
+  /** A customer's wallet, listed in the customer's partition in order of opening (never changes). */
+  walletOfOwner: (ownerId: string, createdAt: string, walletId: string): Key => ({
+    pk: `CUSTOMER#${ownerId}`,
+    sk: `WALLET#${createdAt}#${walletId}`,
+  }),
   link: (walletId: string, linkId: string): Key => ({ pk: `WALLET#${walletId}`, sk: `LINK#${linkId}` }),
   linkGuard: (walletId: string, instrumentHash: string): Key => ({
     pk: `WALLET#${walletId}`,

@@ -1,10 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LawEnforcementRequest, LawEnforcementStore, PackageEntry } from '../../ports/law-enforcement.ts';
 import { dynamo } from './client.ts';
+import { ENTRIES_PER_PART } from './commit-items.ts';
 import { keys } from './keys.ts';
-
-/** Statement entries per item: about 250 bytes each keeps a part far below DynamoDB's 400 KB. */
-const ENTRIES_PER_PART = 200;
 
 export class DynamoLawEnforcementStore implements LawEnforcementStore {
   readonly #db = dynamo();
@@ -17,35 +15,21 @@ export class DynamoLawEnforcementStore implements LawEnforcementStore {
     return out.Item?.customerId as string | undefined;
   }
 
-  async save(request: LawEnforcementRequest): Promise<void> {
+  /** The statement parts of an answer package; the request item itself is written by the commit after them. */
+  async saveParts(request: LawEnforcementRequest): Promise<void> {
     const entries = request.answer?.statement.entries ?? [];
-    const parts: PackageEntry[][] = [];
-    for (let i = 0; i < entries.length; i += ENTRIES_PER_PART) parts.push(entries.slice(i, i + ENTRIES_PER_PART));
-    // The parts first, the request last: a request item that exists is always complete.
-    for (const [n, part] of parts.entries()) {
+    for (let n = 0; n * ENTRIES_PER_PART < entries.length; n++) {
       await this.#db.send(
         new PutCommand({
           TableName: this.table,
-          Item: { ...keys.lawEnforcementPart(request.requestId, n + 1), entries: part },
+          Item: {
+            ...keys.lawEnforcementPart(request.requestId, n + 1),
+            entries: entries.slice(n * ENTRIES_PER_PART, (n + 1) * ENTRIES_PER_PART),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
     }
-    const answer = request.answer
-      ? { ...request.answer, statement: { ...request.answer.statement, entries: [] } }
-      : undefined;
-    await this.#db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...keys.lawEnforcementRequest(request.requestId),
-          ...request,
-          ...(answer ? { answer } : {}),
-          parts: parts.length,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
   }
 
   async get(requestId: string): Promise<LawEnforcementRequest | undefined> {

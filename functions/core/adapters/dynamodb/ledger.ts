@@ -1,19 +1,32 @@
-import { createHash } from 'node:crypto';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { largeValueIndexAttributes } from '../../domain/large-value.ts';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type CommitPlan, checkPlan, maxTransactionItems, type StoredRefusal } from '../../domain/commit-plan.ts';
+import type { Customer } from '../../domain/customer.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
 import { Refusal } from '../../domain/refusals.ts';
+import type { RiskProfile } from '../../domain/risk/profile.ts';
 import type { RiskCase } from '../../domain/risk-case.ts';
-import type { Transfer, TransferStatus } from '../../domain/transfer.ts';
-import type { CommitOutcome, CommitPlan, Ledger, StatementEntry, WalletChange } from '../../ports/ledger.ts';
-import { conditionHolds, dynamo } from './client.ts';
-import { keys } from './keys.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Role = 'transfer' | 'wallet' | 'entry' | 'system' | 'monthly' | 'case';
-
-const digest = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('hex');
+import type { Transfer } from '../../domain/transfer.ts';
+import type { Wallet } from '../../domain/wallet.ts';
+import type { CommitOutcome, Ledger, MoneyItems, MoneyKeys, StatementEntry } from '../../ports/ledger.ts';
+import type { BankLink } from '../../ports/link-store.ts';
+import type { Device } from '../../ports/onboarding-store.ts';
+import type { WatchlistKind, WatchlistSeverity } from '../../ports/watchlist.ts';
+import { batchGet, conditionHolds, dynamo } from './client.ts';
+import {
+  auditItems,
+  type Built,
+  caseItem,
+  digest,
+  ENTRIES_PER_PART,
+  monthlyItem,
+  orderItems,
+  requestItem,
+  systemItems,
+  type Tables,
+  transferItems,
+  walletItems,
+} from './commit-items.ts';
+import { type Key, keys } from './keys.ts';
 
 /** Opaque page cursors: a base64url JSON of the keys. Anything else is the caller's mistake, never a 5xx. */
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -45,239 +58,124 @@ const stripKeys = ({
   ...rest
 }: Record<string, unknown>) => rest;
 
-/** Names of Transfer fields used in update expressions, escaped (`status` is a reserved word). */
-function setExpression(set: Record<string, unknown>, prefix: string) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const parts = Object.entries(set).map(([field, value], i) => {
-    names[`#${prefix}${i}`] = field;
-    values[`:${prefix}${i}`] = value;
-    return `#${prefix}${i} = :${prefix}${i}`;
-  });
-  return { parts, names, values };
+/** The keys of one read, each with what it is for. */
+function keysOf(k: MoneyKeys): { tag: string; key: Key }[] {
+  const wanted: { tag: string; key: Key }[] = [];
+  if (k.transferId) wanted.push({ tag: 'transfer', key: keys.transfer(k.transferId) });
+  if (k.customerId) wanted.push({ tag: 'customer', key: keys.customer(k.customerId) });
+  if (k.device) wanted.push({ tag: 'device', key: keys.device(k.device.customerId, k.device.deviceId) });
+  for (const id of new Set(k.walletIds ?? [])) wanted.push({ tag: `wallet:${id}`, key: keys.wallet(id) });
+  if (k.link) wanted.push({ tag: 'link', key: keys.link(k.link.walletId, k.link.linkId) });
+  if (k.monthly) wanted.push({ tag: 'monthly', key: keys.monthlyUsage(k.monthly.customerId, k.monthly.month) });
+  for (const id of new Set(k.riskProfiles ?? [])) wanted.push({ tag: `profile:${id}`, key: keys.riskProfile(id) });
+  if (k.signInPhone) wanted.push({ tag: 'signin', key: keys.signInGuard(k.signInPhone) });
+  for (const w of k.watch ?? [])
+    wanted.push({ tag: `watch:${w.kind}:${w.valueHash}`, key: keys.watchlist(w.kind, w.valueHash) });
+  if (k.phone) wanted.push({ tag: 'phone', key: keys.phone(k.phone) });
+  if (k.caseId) wanted.push({ tag: 'case', key: keys.riskCase(k.caseId) });
+  return wanted;
 }
 
 export class DynamoLedger implements Ledger {
   readonly #db = dynamo();
-  constructor(private readonly table: string) {}
+  readonly #tables: Tables;
+  constructor(table: string, auditTable?: string) {
+    this.#tables = { wallet: table, ...(auditTable ? { audit: auditTable } : {}) };
+  }
 
-  #transferItem(plan: CommitPlan): TransactItem {
-    if ('create' in plan.transfer) {
-      const t = plan.transfer.create;
-      return {
-        Put: {
-          TableName: this.table,
-          Item: {
-            ...keys.transfer(t.transferId),
-            ...t,
-            ...this.#statusIndex(t.status, t.processingSince ?? t.createdAt, t.transferId),
-            ...largeValueIndexAttributes(t),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      };
+  get table(): string {
+    return this.#tables.wallet;
+  }
+
+  async read(k: MoneyKeys): Promise<MoneyItems> {
+    const wanted = keysOf(k);
+    const found = await batchGet(
+      this.table,
+      wanted.map((w) => w.key),
+    );
+    const byTag = new Map<string, Record<string, unknown>>();
+    for (const w of wanted) {
+      const item = found.get(`${w.key.pk}|${w.key.sk}`);
+      if (item) byTag.set(w.tag, stripKeys(item));
     }
-    const { transferId, from, set, amount } = plan.transfer.update;
-    const indexed =
-      amount === undefined || !set.status
-        ? {}
-        : largeValueIndexAttributes({ transferId, amount, status: set.status, completedAt: set.completedAt });
-    const { parts, names, values } = setExpression({ ...set, ...indexed } as Record<string, unknown>, 't');
-    const index = set.status
-      ? this.#statusIndexUpdate(set.status, set.processingSince ?? '', transferId)
-      : { set: [], remove: [], values: {} };
-    const fromValues = Object.fromEntries(from.map((s, i) => [`:from${i}`, s]));
-    return {
-      Update: {
-        TableName: this.table,
-        Key: keys.transfer(transferId),
-        UpdateExpression: `SET ${[...parts, ...index.set].join(', ')}${index.remove.length ? ` REMOVE ${index.remove.join(', ')}` : ''}`,
-        ConditionExpression: `#st IN (${Object.keys(fromValues).join(', ')})`,
-        ExpressionAttributeNames: { ...names, '#st': 'status' },
-        ExpressionAttributeValues: { ...values, ...fromValues, ...index.values },
-      },
+    const slot = byTag.get('transfer');
+    const wallets: Record<string, Wallet> = {};
+    for (const id of k.walletIds ?? []) {
+      const w = byTag.get(`wallet:${id}`);
+      if (w) wallets[id] = w as unknown as Wallet;
+    }
+    const riskProfiles: Record<string, RiskProfile | undefined> = {};
+    for (const id of k.riskProfiles ?? []) riskProfiles[id] = byTag.get(`profile:${id}`) as RiskProfile | undefined;
+    const watch = (k.watch ?? []).flatMap((w) => {
+      const item = byTag.get(`watch:${w.kind}:${w.valueHash}`);
+      return item
+        ? [{ kind: w.kind as WatchlistKind, valueHash: w.valueHash, severity: item.severity as WatchlistSeverity }]
+        : [];
+    });
+    const items: MoneyItems = {
+      wallets,
+      monthlyUsed: (byTag.get('monthly')?.used as number | undefined) ?? 0,
+      riskProfiles,
+      watch,
     };
+    if (slot?.kind === 'REFUSAL') items.refusal = slot as unknown as StoredRefusal;
+    else if (slot) items.transfer = slot as unknown as Transfer;
+    const customer = byTag.get('customer');
+    if (customer) items.customer = customer as unknown as Customer;
+    const device = byTag.get('device');
+    if (device) items.device = device as unknown as Device;
+    const link = byTag.get('link');
+    if (link) items.link = link as unknown as BankLink;
+    const signIn = byTag.get('signin');
+    if (signIn) items.signIn = signIn as MoneyItems['signIn'];
+    const phone = byTag.get('phone');
+    if (phone?.customerId) items.phoneOwner = phone.customerId as string;
+    const riskCase = byTag.get('case');
+    if (riskCase) items.riskCase = riskCase as unknown as RiskCase;
+    return items;
   }
 
-  /** Transfers waiting for the bank sit in a sparse index the sweeper reads. */
-  #statusIndex(status: TransferStatus, since: string, transferId: string) {
-    return status === 'PROCESSING' ? { gsi1pk: keys.processingIndex, gsi1sk: `${since}#${transferId}` } : {};
-  }
-
-  #statusIndexUpdate(status: TransferStatus, since: string, transferId: string) {
-    if (status === 'PROCESSING') {
-      return {
-        set: ['gsi1pk = :idxpk', 'gsi1sk = :idxsk'],
-        remove: [] as string[],
-        values: { ':idxpk': keys.processingIndex, ':idxsk': `${since}#${transferId}` },
-      };
+  /** Every item of the plan, in the order of the plan, each with its role. */
+  #items(plan: CommitPlan): Built[] {
+    const table = this.table;
+    const token = digest(plan.token, ...plan.wallets.map((m) => `${m.wallet.walletId}@${m.wallet.version}`));
+    const built: Built[] = [...transferItems(table, plan.transfer)];
+    for (const move of plan.wallets) built.push(...walletItems(table, move, token, plan.at));
+    plan.system.forEach((p, n) => {
+      built.push(...systemItems(table, p, token, n, plan.at));
+    });
+    if (plan.monthly) built.push(monthlyItem(table, plan.monthly));
+    if (plan.riskCase) built.push(caseItem(table, plan.riskCase));
+    for (const order of plan.walletOrders ?? []) built.push(...orderItems(table, order));
+    if (plan.lawEnforcementRequest) {
+      const entries = plan.lawEnforcementRequest.answer?.statement.entries.length ?? 0;
+      built.push(requestItem(table, plan.lawEnforcementRequest, Math.ceil(entries / ENTRIES_PER_PART)));
     }
-    return { set: [] as string[], remove: ['gsi1pk', 'gsi1sk'], values: {} };
-  }
-
-  #walletItems(change: WalletChange, token: string): TransactItem[] {
-    const { wallet, delta, counters, entry } = change;
-    const next = wallet.version + 1;
-    const balanceAfter = wallet.balance + delta;
-    const values: Record<string, unknown> = { ':v': wallet.version, ':next': next, ':balance': balanceAfter };
-    const sets = ['balance = :balance', 'version = :next'];
-    if (counters) {
-      const sameDay = wallet.counterDay === counters.day;
-      sets.push('counterDay = :day', 'counters = :counters');
-      values[':day'] = counters.day;
-      values[':counters'] = { ...(sameDay ? wallet.counters : {}), [counters.group]: counters.next };
+    if (plan.audit) {
+      // Fail closed: a staff change must not happen unrecorded.
+      if (!this.#tables.audit) throw new Error('AUDIT_TABLE_NAME is not set: staff changes cannot be audited');
+      built.push(...auditItems(this.#tables.audit, plan.audit));
     }
-    let condition = 'version = :v';
-    const names: Record<string, string> = {};
-    if (change.requireActive) {
-      condition += ' AND #status = :active';
-      names['#status'] = 'status';
-      values[':active'] = 'ACTIVE';
-    }
-    return [
-      {
-        Update: {
-          TableName: this.table,
-          Key: keys.wallet(wallet.walletId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: condition,
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-          ExpressionAttributeValues: values,
-        },
-      },
-      {
-        Put: {
-          TableName: this.table,
-          Item: {
-            ...keys.walletEntry(wallet.walletId, next),
-            entryId: digest(token, wallet.walletId).slice(0, 26),
-            walletId: wallet.walletId,
-            transferId: entry.transferId,
-            type: entry.type,
-            amount: delta,
-            balanceAfter,
-            ...(entry.counterparty ? { counterparty: entry.counterparty } : {}),
-            createdAt: entry.at,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    ];
-  }
-
-  /** Shard and entry id derive from the transfer: a retried commit is the same request (ClientRequestToken). */
-  #systemItems(p: CommitPlan['system'][number], token: string, n: number): TransactItem[] {
-    const shard = Number.parseInt(digest(p.transferId, p.account).slice(0, 8), 16) % systemAccountShards;
-    return [
-      {
-        Update: {
-          TableName: this.table,
-          Key: keys.systemBalance(p.account, shard),
-          UpdateExpression: 'ADD balance :amount',
-          ExpressionAttributeValues: { ':amount': p.amount },
-        },
-      },
-      {
-        Put: {
-          TableName: this.table,
-          Item: {
-            ...keys.systemEntry(p.account, shard, digest(token, String(n)).slice(0, 26)),
-            transferId: p.transferId,
-            amount: p.amount,
-            createdAt: p.at,
-          },
-        },
-      },
-    ];
+    return built;
   }
 
   async commit(plan: CommitPlan): Promise<CommitOutcome> {
-    const token = digest(plan.token, ...plan.wallets.map((w) => `${w.wallet.walletId}@${w.wallet.version}`)).slice(
-      0,
-      36,
-    );
-    const items: TransactItem[] = [this.#transferItem(plan)];
-    const roles: Role[] = ['transfer'];
-    for (const change of plan.wallets) {
-      items.push(...this.#walletItems(change, token));
-      roles.push('wallet', 'entry');
-    }
-    plan.system.forEach((posting, n) => {
-      items.push(...this.#systemItems(posting, token, n));
-      roles.push('system', 'system');
-    });
-    if (plan.monthly) {
-      const m = plan.monthly;
-      items.push({
-        Update: {
-          TableName: this.table,
-          Key: keys.monthlyUsage(m.customerId, m.month),
-          UpdateExpression: 'ADD used :amount',
-          // No arithmetic in conditions: the room left is computed here (DESIGN.md). A refund
-          // (negative amount, a rejected held transfer) needs no room.
-          ...(m.amount > 0
-            ? {
-                ConditionExpression: 'attribute_not_exists(used) OR used <= :room',
-                ExpressionAttributeValues: { ':amount': m.amount, ':room': m.cap - m.amount },
-              }
-            : { ExpressionAttributeValues: { ':amount': m.amount } }),
-        },
-      });
-      roles.push('monthly');
-    }
-    if (plan.riskCase) {
-      items.push(this.#caseItem(plan.riskCase));
-      roles.push('case');
-    }
+    checkPlan(plan);
+    const built = this.#items(plan);
+    if (built.length > maxTransactionItems)
+      throw new Error(`${plan.token} needs ${built.length} items, more than one transaction takes`);
+    const items = built.map((b) => b.item);
+    // The same items are the same request: an SDK retry after a lost answer is applied once.
+    const ClientRequestToken = digest(JSON.stringify(items)).slice(0, 36);
     try {
-      await this.#db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: token }));
-      return 'committed';
+      await this.#db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken }));
+      return { outcome: 'committed' };
     } catch (error) {
       const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
       if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
-      const failed = (role: Role) => reasons.some((r, i) => roles[i] === role && r.Code === 'ConditionalCheckFailed');
-      if (failed('transfer')) return 'transfer-moved-on';
-      if (failed('case')) return 'case-decided';
-      if (failed('monthly') && !failed('wallet')) return 'monthly-limit';
-      // A wallet changed since it was read, or DynamoDB reported a TransactionConflict: read again.
-      return 'stale';
+      const on = reasons.flatMap((r, i) => (r.Code && r.Code !== 'None' ? [`${built[i]?.role}:${r.Code}`] : []));
+      return { outcome: 'conflict', on };
     }
-  }
-
-  #caseItem(riskCase: NonNullable<CommitPlan['riskCase']>): TransactItem {
-    if ('open' in riskCase) {
-      const c = riskCase.open;
-      return {
-        Put: {
-          TableName: this.table,
-          Item: {
-            ...keys.riskCase(c.caseId),
-            ...c,
-            gsi1pk: keys.casesByStatus(c.status),
-            gsi1sk: `${c.createdAt}#${c.caseId}`,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      };
-    }
-    const c = riskCase.close;
-    return {
-      Update: {
-        TableName: this.table,
-        Key: keys.riskCase(c.caseId),
-        UpdateExpression: 'SET #st = :status, decidedBy = :by, note = :note, decidedAt = :at, gsi1pk = :index',
-        ConditionExpression: '#st = :open',
-        ExpressionAttributeNames: { '#st': 'status' },
-        ExpressionAttributeValues: {
-          ':status': c.status,
-          ':by': c.decidedBy,
-          ':note': c.note,
-          ':at': c.at,
-          ':index': keys.casesByStatus(c.status),
-          ':open': 'OPEN',
-        },
-      },
-    };
   }
 
   async getCase(caseId: string): Promise<RiskCase | undefined> {
@@ -311,32 +209,6 @@ export class DynamoLedger implements Ledger {
       new GetCommand({ TableName: this.table, Key: keys.transfer(transferId), ConsistentRead: true }),
     );
     return out.Item ? (stripKeys(out.Item) as unknown as Transfer) : undefined;
-  }
-
-  async createTransfer(t: Transfer): Promise<void> {
-    await this.#db.send(
-      new PutCommand({
-        TableName: this.table,
-        Item: {
-          ...keys.transfer(t.transferId),
-          ...t,
-          ...this.#statusIndex(t.status, t.processingSince ?? t.createdAt, t.transferId),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  }
-
-  async updateTransfer(transferId: string, from: TransferStatus[], set: Partial<Transfer>): Promise<boolean> {
-    const item = this.#transferItem({
-      transfer: { update: { transferId, from, set } },
-      wallets: [],
-      system: [],
-      token: '',
-    });
-    return conditionHolds(
-      this.#db.send(new UpdateCommand(item.Update as ConstructorParameters<typeof UpdateCommand>[0])),
-    );
   }
 
   async useChallengeAttempt(transferId: string, challengeId: string, maxAttempts: number): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Wallet } from '../../domain/wallet.ts';
 import type { WalletStore } from '../../ports/wallet-store.ts';
-import { dynamo } from './client.ts';
+import { batchGet, dynamo } from './client.ts';
 import { keys } from './keys.ts';
 
 const strip = ({ pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...rest }: Record<string, unknown>) =>
@@ -18,11 +18,18 @@ export class DynamoWalletStore implements WalletStore {
           {
             Put: {
               TableName: this.table,
+              Item: { ...keys.wallet(wallet.walletId), ...wallet },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            // The customer's list of wallets: an item that never changes, so that a balance change
+            // rewrites no index entry (the wallet item is in no index).
+            Put: {
+              TableName: this.table,
               Item: {
-                ...keys.wallet(wallet.walletId),
-                ...wallet,
-                gsi1pk: keys.walletsOfOwner(wallet.ownerId),
-                gsi1sk: `WALLET#${wallet.createdAt}#${wallet.walletId}`,
+                ...keys.walletOfOwner(wallet.ownerId, wallet.createdAt, wallet.walletId),
+                walletId: wallet.walletId,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
@@ -52,14 +59,19 @@ export class DynamoWalletStore implements WalletStore {
     const out = await this.#db.send(
       new QueryCommand({
         TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :w)',
-        ExpressionAttributeValues: { ':pk': keys.walletsOfOwner(ownerId), ':w': 'WALLET#' },
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :w)',
+        ExpressionAttributeValues: { ':pk': keys.customer(ownerId).pk, ':w': 'WALLET#' },
+        ConsistentRead: true,
       }),
     );
-    // The index is eventually consistent; balances and statuses come from the items themselves.
     const ids = (out.Items ?? []).map((i) => i.walletId as string);
-    const wallets = await Promise.all(ids.map((id) => this.get(id)));
-    return wallets.filter((w): w is Wallet => w !== undefined);
+    const found = await batchGet(
+      this.table,
+      ids.map((id) => keys.wallet(id)),
+    );
+    return ids.flatMap((id) => {
+      const item = found.get(`${keys.wallet(id).pk}|${keys.wallet(id).sk}`);
+      return item ? [strip(item)] : [];
+    });
   }
 }

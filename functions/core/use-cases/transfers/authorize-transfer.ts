@@ -1,16 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Factor } from '../../domain/authentication-class.ts';
 import { otpMacInput, otpPolicy, sameHash } from '../../domain/otp.ts';
+import { refusals } from '../../domain/refusals.ts';
 import { ocra } from '../../domain/soft-otp.ts';
-import { type Transfer, transferView } from '../../domain/transfer.ts';
-import { notFound, Problem } from '../../http/problem.ts';
+import type { Challenge, Transfer } from '../../domain/transfer.ts';
+import { decide, type TransferSnapshot } from '../../domain/transfer-machine.ts';
+import type { MoneyItems, MoneyKeys } from '../../ports/ledger.ts';
 import type { Services } from '../../ports/services.ts';
 import { verifyBiometric } from '../submit-kyc.ts';
-import { requireTrustedDevice } from '../trust-device.ts';
-import { newChallenge } from './challenge.ts';
-import { afterPost, expireIfDue } from './create-transfer.ts';
-import { notifyOutcome } from './notify.ts';
-import { postTransfer } from './post.ts';
-import { refusals } from './problems.ts';
+import { issueChallenge } from './challenge.ts';
+import { decideAndCommit } from './commit-loop.ts';
+import { answer } from './create-transfer.ts';
+import { baseSnapshot, merged, monthKey } from './snapshots.ts';
 
 export interface Factors {
   otp?: string;
@@ -20,61 +21,44 @@ export interface Factors {
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-/** Checks every factor the challenge names; each try uses one of its attempts (RULES.md §3). */
-async function verifyFactors(services: Services, t: Transfer, factors: Factors): Promise<void> {
-  const challenge = t.challenge!;
-  const missing = challenge.methods.filter(
-    (m) =>
-      (m === 'OTP' && !factors.otp) ||
-      (m === 'SOFT_OTP' && !factors.softOtp) ||
-      (m === 'BIOMETRIC' && !factors.biometricAssertion),
-  );
-  if (missing.length) {
-    throw new Problem(400, 'authentication-required', `This transfer needs ${challenge.methods.join(' and ')}.`, {
-      authentication: {
-        class: challenge.class,
-        methods: challenge.methods,
-        challengeId: challenge.challengeId,
-        expiresAt: challenge.expiresAt,
-      },
-    });
-  }
-  if (!(await services.ledger.useChallengeAttempt(t.transferId, challenge.challengeId, otpPolicy.maxAttempts))) {
-    throw new Problem(403, 'too-many-attempts', 'Too many wrong answers for this transfer; start a new one.');
-  }
+const provided = (f: Factors): Factor[] => [
+  ...(f.otp ? (['OTP'] as const) : []),
+  ...(f.softOtp ? (['SOFT_OTP'] as const) : []),
+  ...(f.biometricAssertion ? (['BIOMETRIC'] as const) : []),
+];
+
+/** Checks every factor the challenge names (RULES.md §3); the attempt was counted before. */
+async function checkFactors(services: Services, items: MoneyItems, challenge: Challenge, factors: Factors) {
   const ring = await services.keyRing();
   if (challenge.methods.includes('OTP')) {
     const hash = await ring.mac('otp', otpMacInput(challenge.challengeId, factors.otp!));
-    if (!sameHash(hash, challenge.otpHash ?? '')) throw new Problem(400, 'otp-invalid', 'The SMS code is wrong.');
+    if (!sameHash(hash, challenge.otpHash ?? '')) throw refusals.otpInvalid('The SMS code is wrong.');
   }
   if (challenge.methods.includes('SOFT_OTP')) {
     // The secret of the trusted device that created the transfer: OCRA over this challenge only.
-    const device = await services.store.getDevice(t.customerId, t.deviceId);
-    const secret = device?.softOtpSecretEnc ? await ring.decrypt(device.softOtpSecretEnc) : undefined;
+    const secretEnc = items.device?.softOtpSecretEnc;
+    const secret = secretEnc ? await ring.decrypt(secretEnc) : undefined;
     if (!secret || !same(ocra(secret, challenge.challengeId), factors.softOtp!)) {
-      throw new Problem(400, 'otp-invalid', 'The soft OTP is wrong for this transfer.');
+      throw refusals.otpInvalid('The soft OTP is wrong for this transfer.');
     }
   }
   if (challenge.methods.includes('BIOMETRIC')) {
-    const customer = await services.store.getCustomer(t.customerId);
-    const identity = customer!.identity!;
-    await verifyBiometric(
-      services,
-      factors.biometricAssertion!,
-      {
-        fullName: identity.fullName,
-        dateOfBirth: await ring.decrypt(identity.dateOfBirthEnc),
-        idNumber: await ring.decrypt(identity.idNumberEnc),
-      },
-      challenge.challengeId,
-    );
+    const identity = items.customer!.identity!;
+    const person = {
+      fullName: identity.fullName,
+      dateOfBirth: await ring.decrypt(identity.dateOfBirthEnc),
+      idNumber: await ring.decrypt(identity.idNumberEnc),
+    };
+    await verifyBiometric(services, factors.biometricAssertion!, person, challenge.challengeId);
   }
 }
 
 /**
- * POST /v1/transfers/{id}/authorize: verifies the factors, then posts. Idempotent: after the
- * transfer has left REQUIRES_AUTHENTICATION it is returned unchanged. A transfer whose class rose
- * meanwhile gets a new, stronger challenge instead of completing.
+ * POST /v1/transfers/{id}/authorize. The planner checks whose transfer it is, its state, its
+ * deadline and the device; one attempt of the challenge is used atomically before any factor is
+ * checked; then the planner decides with the class the factors proved: post, ask for stronger
+ * factors (the day's counters rose meanwhile), or fail. Idempotent: after the transfer has left
+ * REQUIRES_AUTHENTICATION it is returned as it is.
  */
 export async function authorizeTransfer(
   services: Services,
@@ -83,40 +67,48 @@ export async function authorizeTransfer(
   transferId: string,
   factors: Factors,
 ) {
-  const found = await services.ledger.getTransfer(transferId);
-  if (!found || found.customerId !== customerId) throw notFound('No such transfer.');
-  const t = await expireIfDue(services, found);
-  if (t.status === 'EXPIRED' && found.status === 'REQUIRES_AUTHENTICATION') throw refusals.challengeExpired();
-  if (t.status !== 'REQUIRES_AUTHENTICATION') return transferView(t);
-  await requireTrustedDevice(services, customerId, deviceId);
-  await verifyFactors(services, t, factors);
-
-  const result = await postTransfer(services, t, t.challenge!.class, 'authorize');
-  switch (result.outcome) {
-    case 'posted':
-      await afterPost(services, result.transfer);
-      return transferView(result.transfer);
-    case 'moved-on':
-      return transferView((await services.ledger.getTransfer(transferId))!);
-    case 'stronger-authentication': {
-      const customer = await services.store.getCustomer(customerId);
-      const challenge = await newChallenge(services, t, result.requiredClass, customer!.phoneNumber);
-      await services.ledger.updateTransfer(transferId, ['REQUIRES_AUTHENTICATION'], {
-        class: result.requiredClass,
-        challenge,
-      });
-      return transferView({ ...t, class: result.requiredClass, challenge });
-    }
-    case 'refused': {
-      const failed = {
-        status: 'FAILED' as const,
-        failureCode: result.problem.code,
-        completedAt: services.clock.now().toISOString(),
-      };
-      if (await services.ledger.updateTransfer(transferId, ['REQUIRES_AUTHENTICATION'], failed)) {
-        await notifyOutcome(services, { ...t, ...failed });
-      }
-      throw result.problem;
-    }
+  const now = services.clock.now();
+  const first: MoneyKeys = {
+    transferId,
+    customerId,
+    device: { customerId, deviceId },
+    monthly: monthKey(customerId, now),
+  };
+  let items = await services.ledger.read(first);
+  const asked = { kind: 'authorize', customerId, provided: provided(factors) } as const;
+  const gate = decide(baseSnapshot(items, now), asked);
+  if (gate.kind !== 'verify') {
+    // Refused, unchanged, or expired (which is written): the loop commits what there is to commit.
+    const slot: MoneyKeys = { transferId };
+    const settled = await decideAndCommit(services, {
+      lock: [],
+      read: async (n) => {
+        if (n > 0) items = merged(items, await services.ledger.read(slot), slot);
+        return baseSnapshot(items, n > 0 ? services.clock.now() : now);
+      },
+      event: asked,
+    });
+    return answer(services, settled);
   }
+  const t: Transfer = gate.transfer;
+  const wallets: MoneyKeys = { walletIds: [t.walletId, ...(t.toWalletId ? [t.toWalletId] : [])] };
+  const [attempt, walletItems] = await Promise.all([
+    services.ledger.useChallengeAttempt(transferId, gate.challenge.challengeId, otpPolicy.maxAttempts),
+    services.ledger.read(wallets),
+  ]);
+  if (!attempt) throw refusals.tooManyAttempts();
+  await checkFactors(services, items, gate.challenge, factors);
+  items = { ...items, wallets: walletItems.wallets };
+
+  const volatile: MoneyKeys = { transferId, walletIds: wallets.walletIds!, monthly: first.monthly! };
+  const settled = await decideAndCommit(services, {
+    lock: [t.walletId, t.toWalletId],
+    read: async (n): Promise<TransferSnapshot> => {
+      if (n > 0) items = merged(items, await services.ledger.read(volatile), volatile);
+      return baseSnapshot(items, n > 0 ? services.clock.now() : now, t.walletId, t.toWalletId);
+    },
+    event: { kind: 'authorize', customerId, provided: provided(factors), verified: gate.challenge.class },
+    challenge: (cls, methods) => issueChallenge(services, t, cls, methods, items.customer!.phoneNumber),
+  });
+  return answer(services, settled);
 }

@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import { type AuthenticationClass, requiredFactors } from '../../domain/authentication-class.ts';
+import type { AuthenticationClass, Factor } from '../../domain/authentication-class.ts';
 import { generateOtp, otpMacInput } from '../../domain/otp.ts';
 import { type Challenge, challengeSeconds, type Transfer } from '../../domain/transfer.ts';
 import type { Services } from '../../ports/services.ts';
@@ -9,16 +9,17 @@ const vnd = (amount: number) => amount.toLocaleString('vi-VN');
 /**
  * A challenge naming every factor the class needs (RULES.md §3). The SMS OTP says what it is for
  * and carries no link; it is bound to this challenge id, so it cannot serve another transfer.
+ * The message is sent by `send`, which the commit loop runs while the transfer is written.
  */
-export async function newChallenge(
+export async function issueChallenge(
   services: Services,
-  t: Transfer,
+  t: Pick<Transfer, 'transferId' | 'type' | 'amount'>,
   cls: AuthenticationClass,
+  methods: Factor[],
   phoneNumber: string,
-): Promise<Challenge> {
+): Promise<{ challenge: Challenge; send: () => Promise<void> }> {
   const now = services.clock.now();
   const challengeId = ulid(now.getTime());
-  const methods = requiredFactors(cls, t.customerKind);
   const challenge: Challenge = {
     challengeId,
     class: cls,
@@ -26,15 +27,15 @@ export async function newChallenge(
     expiresAt: new Date(now.getTime() + challengeSeconds * 1000).toISOString(),
     attempts: 0,
   };
-  if (methods.includes('OTP')) {
-    const otp = generateOtp();
-    challenge.otpHash = await (await services.keyRing()).mac('otp', otpMacInput(challengeId, otp));
-    await services.sms.send({
+  if (!methods.includes('OTP')) return { challenge, send: async () => {} };
+  const otp = generateOtp();
+  challenge.otpHash = await (await services.keyRing()).mac('otp', otpMacInput(challengeId, otp));
+  const send = () =>
+    services.sms.send({
       phoneNumber,
       text: `${otp} la ma xac thuc giao dich ${t.type} ${vnd(t.amount)} VND, hieu luc 5 phut. Khong chia se ma nay voi bat ky ai.`,
       otp,
       reference: challengeId,
     });
-  }
-  return challenge;
+  return { challenge, send };
 }

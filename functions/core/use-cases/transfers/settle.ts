@@ -1,10 +1,11 @@
+import { decide } from '../../domain/transfer-machine.ts';
 import { logger } from '../../observability/logger.ts';
 import type { BankOutcome } from '../../ports/bank.ts';
+import type { MoneyKeys } from '../../ports/ledger.ts';
 import type { Services } from '../../ports/services.ts';
 import { instrumentOf } from '../bank-links.ts';
-import { notifyOutcome } from './notify.ts';
-import { settleWithBank } from './post.ts';
-import { recordMovement } from './risk.ts';
+import { decideAndCommit } from './commit-loop.ts';
+import { baseSnapshot, merged } from './snapshots.ts';
 
 /** The bank did not say; the message goes back to the queue and is tried again later. */
 export class BankOutcomeUnknown extends Error {
@@ -18,8 +19,9 @@ const IN_PROCESS_TRIES = 3;
 
 /**
  * The settlement worker's step for one transfer (DESIGN.md "Money movement"): call the bank with
- * the transfer id as its idempotency key, learn the truth on a timeout from `status`, then post
- * the outcome. Safe to run twice: a settled transfer is left alone, the bank moves money once.
+ * the transfer id as its idempotency key, learn the truth on a timeout from `status`, then let the
+ * planner post the answer. Safe to run twice: a settled transfer is left alone, the bank moves
+ * money once. The owner hears of the outcome from the after-commit consumer.
  */
 export async function settleTransfer(services: Services, transferId: string): Promise<'settled' | 'skipped'> {
   const t = await services.ledger.getTransfer(transferId);
@@ -40,21 +42,34 @@ export async function settleTransfer(services: Services, transferId: string): Pr
     await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
   }
   if (outcome.outcome !== 'APPLIED' && outcome.outcome !== 'DECLINED') throw new BankOutcomeUnknown(transferId);
-  const posted = await settleWithBank(services, t, outcome.outcome);
-  logger.info('transfer settled', { transferId, type: t.type, bank: outcome.outcome, posted });
-  if (posted) {
-    const settled = await services.ledger.getTransfer(transferId);
-    if (settled?.type === 'TOPUP' && settled.status === 'COMPLETED') await recordMovement(services, settled);
-    if (settled) await notifyOutcome(services, settled);
-  }
+  const bank = outcome.outcome;
+  const keys: MoneyKeys = { transferId, walletIds: [t.walletId] };
+  let items = { ...(await services.ledger.read(keys)) };
+  const settled = await decideAndCommit(services, {
+    lock: [t.walletId],
+    read: async (n) => {
+      if (n > 0) items = merged(items, await services.ledger.read(keys), keys);
+      return baseSnapshot(items, services.clock.now(), t.walletId);
+    },
+    event: { kind: 'bank-answer', outcome: bank },
+  });
+  const posted = settled.kind === 'commit';
+  logger.info('transfer settled', { transferId, type: t.type, bank, posted });
   return 'settled';
 }
 
-/** Transfers stuck in PROCESSING (a crash between the write and the enqueue) go back to the queue. */
+/** Transfers stuck in PROCESSING (a crash between the commit and the enqueue) go back to the queue. */
 export async function sweepStuckTransfers(services: Services, olderThanSeconds = 120): Promise<{ requeued: number }> {
-  const before = new Date(services.clock.now().getTime() - olderThanSeconds * 1000).toISOString();
-  const stuck = await services.ledger.processing(`${before}~`, 500);
-  for (const t of stuck) await services.queue.enqueue(t.transferId);
-  if (stuck.length) logger.warn('re-enqueued transfers stuck in PROCESSING', { count: stuck.length });
-  return { requeued: stuck.length };
+  const now = services.clock.now();
+  const stuckSince = new Date(now.getTime() - olderThanSeconds * 1000);
+  const candidates = await services.ledger.processing(`${stuckSince.toISOString()}~`, 500);
+  let requeued = 0;
+  for (const t of candidates) {
+    const d = decide({ now, transfer: t, monthlyUsed: 0 }, { kind: 'sweep', stuckSince });
+    if (d.kind !== 'resend') continue;
+    await services.queue.enqueue(t.transferId);
+    requeued++;
+  }
+  if (requeued) logger.warn('re-enqueued transfers stuck in PROCESSING', { count: requeued });
+  return { requeued };
 }

@@ -1,0 +1,128 @@
+// A commit plan: everything one decision changes, written by one adapter call as one DynamoDB
+// TransactWriteItems (DESIGN.md "One planner, one commit"): all of it happens, or none of it.
+// Plans are made by the domain's planners; `checkPlan` states what every plan must satisfy
+// before it is written (TigerBeetle's paired assertions: the planner asserts what the adapter
+// asserts again, and the tests read the items back against the same invariants).
+
+import type { AuditEntry } from './audit.ts';
+import type { DailyCounters, TransactionGroup } from './authentication-class.ts';
+import type { LawEnforcementRequest } from './law-enforcement.ts';
+import type { EntryType, SystemAccount } from './ledger.ts';
+import type { RefusalReason } from './refusals.ts';
+import type { RiskCase } from './risk-case.ts';
+import { mayFollow, type Transfer, type TransferStatus } from './transfer.ts';
+import type { Wallet } from './wallet.ts';
+import type { WalletOrder } from './wallet-control.ts';
+
+/** One wallet's posting, applied to the wallet as read: the commit is conditional on its version. */
+export interface WalletMove {
+  wallet: Wallet;
+  /** Signed VND: credits positive, debits negative. */
+  amount: number;
+  /** Paying and receiving need an ACTIVE wallet; settling a top-up or returning money does not. */
+  requireActive: boolean;
+  /** The day's Circular 50 counters after this transfer (RULES.md §2), when it counts toward them. */
+  counters?: { day: string; group: TransactionGroup; next: DailyCounters };
+  entry: { transferId: string; type: EntryType; counterparty?: string };
+}
+
+/** A posting on a system account (sharded: no version, `ADD`). */
+export interface SystemMove {
+  account: SystemAccount;
+  amount: number;
+  transferId: string;
+}
+
+/** An operator's or an authority's record of a change: an item of the change's own transaction. */
+export type AuditRecord = Omit<AuditEntry, 'subject'>;
+
+/** A refusal kept as the answer to an Idempotency-Key (API.md "Idempotency": a retry gets it again). */
+export interface StoredRefusal {
+  transferId: string;
+  customerId: string;
+  requestHash: string;
+  reason: RefusalReason;
+  detail: string;
+  facts: Record<string, unknown>;
+  at: string;
+}
+
+export type TransferWrite =
+  /** A new transfer: the commit fails if its id exists (an Idempotency-Key used twice). */
+  | { create: Transfer }
+  /** A state change, conditional on the status being one of `from`. */
+  | {
+      update: {
+        transferId: string;
+        from: TransferStatus[];
+        to: TransferStatus;
+        set: Partial<Transfer>;
+        amount: number;
+      };
+    }
+  /** A refusal kept under the transfer id the key would have created. */
+  | { refusal: StoredRefusal };
+
+/** A status change of a wallet by an operator or an authority, with its order (RULES.md §7). */
+export interface WalletOrderWrite {
+  /** As read: the change is conditional on its status, `frozenFrom` and `activeLinks`. */
+  wallet: Wallet;
+  /** The new status fields; absent when the order is only recorded (a wallet frozen already). */
+  set?: Pick<Wallet, 'status'> & Partial<Pick<Wallet, 'frozenFrom' | 'frozenAt'>>;
+  /** Fields the change removes (a lifted freeze forgets where it came from). */
+  remove?: ('frozenFrom' | 'frozenAt' | 'unlockChallenge')[];
+  order: WalletOrder;
+}
+
+export interface CommitPlan {
+  /** When it happens: the entries' and records' time. */
+  at: string;
+  /** Derived from what is being done: a retried commit of the same plan is the same request. */
+  token: string;
+  transfer?: TransferWrite;
+  wallets: WalletMove[];
+  system: SystemMove[];
+  /** RULES.md §6 monthly cap: the customer's month total may not pass `cap`; negative gives room back. */
+  monthly?: { customerId: string; month: string; amount: number; cap: number };
+  /** A risk case opened by this commit, or the decision that closes one (only while OPEN). */
+  riskCase?:
+    | { open: RiskCase }
+    | { close: { caseId: string; status: 'RELEASED' | 'REJECTED'; decidedBy: string; note: string; at: string } };
+  walletOrders?: WalletOrderWrite[];
+  lawEnforcementRequest?: LawEnforcementRequest;
+  /** Staff and authority changes carry their audit record: no change exists without it (RULES.md §9). */
+  audit?: AuditRecord;
+}
+
+/** DynamoDB takes at most 100 items in one transaction. */
+export const maxTransactionItems = 100;
+
+/** A plan that breaks one of these is a bug: it is never written. */
+export function checkPlan(plan: CommitPlan): void {
+  const total = [...plan.wallets, ...plan.system].reduce((sum, m) => sum + m.amount, 0);
+  assert(total === 0, `postings of ${plan.token} sum to ${total}, not 0`);
+  const ids = plan.wallets.map((m) => m.wallet.walletId);
+  assert(new Set(ids).size === ids.length, `${plan.token} moves one wallet twice`);
+  for (const m of [...plan.wallets, ...plan.system]) {
+    assert(Number.isSafeInteger(m.amount) && m.amount !== 0, `${plan.token}: posting ${m.amount} is not whole VND`);
+  }
+  for (const m of plan.wallets) {
+    assert(m.wallet.balance + m.amount >= 0, `${plan.token} overdraws ${m.wallet.walletId}`);
+  }
+  const write = plan.transfer;
+  if (write && 'update' in write) {
+    for (const from of write.update.from) {
+      assert(mayFollow(from, write.update.to), `${plan.token}: ${from} → ${write.update.to} is no transition`);
+    }
+    assert(write.update.set.status === write.update.to, `${plan.token}: status and target disagree`);
+  }
+  if (plan.riskCase && 'close' in plan.riskCase)
+    assert(plan.audit !== undefined, `${plan.token}: a case decision without its audit`);
+  if (plan.walletOrders?.length || plan.lawEnforcementRequest) {
+    assert(plan.audit !== undefined, `${plan.token}: an order without its audit`);
+  }
+}
+
+function assert(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`commit plan invariant: ${message}`);
+}

@@ -1,0 +1,54 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import middy from '@middy/core';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { container } from '../core/container.ts';
+import type { EntryType } from '../core/domain/ledger.ts';
+import type { LearntEntry } from '../core/domain/risk/profile.ts';
+import type { Transfer } from '../core/domain/transfer.ts';
+import { logger } from '../core/observability/logger.ts';
+import { learnFromEntries, notifyOutcomes } from '../core/use-cases/money-events.ts';
+
+// The after-commit consumer: the wallet table's stream, filtered to statement entries and
+// transfers (lib/constructs/wallet-function.ts; the local runtime's stream poller applies the same
+// filter). Risk profiles learn from the entries; owners hear of transfers that ended.
+
+type Image = Record<string, unknown>;
+const image = (raw: Record<string, unknown> | undefined): Image | undefined =>
+  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
+
+function entryOf(record: DynamoDBRecord): LearntEntry | undefined {
+  const item = image(record.dynamodb?.NewImage);
+  const walletEntry = String(item?.pk).startsWith('WALLET#') && String(item?.sk).startsWith('ENTRY#');
+  if (record.eventName !== 'INSERT' || !item || !walletEntry) return undefined;
+  return {
+    walletId: item.walletId as string,
+    version: Number(String(item.sk).slice('ENTRY#'.length)),
+    transferId: item.transferId as string,
+    type: item.type as EntryType,
+    amount: item.amount as number,
+    ...(item.counterparty ? { counterparty: item.counterparty as string } : {}),
+    at: item.createdAt as string,
+  };
+}
+
+function transferChange(record: DynamoDBRecord): { before?: Transfer; after: Transfer } | undefined {
+  const after = image(record.dynamodb?.NewImage);
+  if (!after || after.sk !== 'TRANSFER' || after.kind === 'REFUSAL') return undefined;
+  const before = image(record.dynamodb?.OldImage);
+  return { ...(before ? { before: before as unknown as Transfer } : {}), after: after as unknown as Transfer };
+}
+
+/** One batch of stream records; a failure fails the batch, which the event source retries (bisecting). */
+export async function moneyEvents(event: DynamoDBStreamEvent): Promise<void> {
+  const services = container();
+  const entries = event.Records.flatMap((r) => entryOf(r) ?? []);
+  const transfers = event.Records.flatMap((r) => transferChange(r) ?? []);
+  // Learning is idempotent per entry (`appliedVersion`): a retried batch changes nothing twice.
+  await learnFromEntries(services, entries);
+  await notifyOutcomes(services, transfers);
+  logger.debug('money events', { records: event.Records.length, entries: entries.length, transfers: transfers.length });
+}
+
+export const handler = middy<DynamoDBStreamEvent>().use(injectLambdaContext(logger)).handler(moneyEvents);
