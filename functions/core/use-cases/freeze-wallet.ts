@@ -84,7 +84,7 @@ async function order(services: Services, walletId: string, change: StaffChange, 
       : wallet;
     return {
       commit: { at: o.at, token: `order:${o.orderId}`, wallets: [], system: [], walletOrders: [write], audit },
-      then: { wallet: after, previousStatus: wallet.status, order: o },
+      after: { wallet: after, previousStatus: wallet.status, order: o },
     };
   });
 }

@@ -206,7 +206,7 @@ export async function receiveLawEnforcementRequest(
         lawEnforcementRequest: request,
         audit,
       },
-      then: request,
+      after: request,
     };
   });
 }

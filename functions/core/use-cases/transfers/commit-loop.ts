@@ -49,7 +49,7 @@ export interface LoopInput {
 }
 
 /** One step of the loop: a plan to commit (and what to answer once it is), or an answer without a write. */
-export type Step<T> = { commit: CommitPlan; then: T; alongside?: Promise<unknown> } | { answer: T };
+export type Step<T> = { commit: CommitPlan; after: T; alongside?: Promise<unknown> } | { answer: T };
 
 /**
  * The retry policy of every commit (transfers, case decisions, freezes, authorities' orders): run
@@ -68,7 +68,7 @@ export async function commitWithRetry<T>(
       const next = await step(attempt);
       if ('answer' in next) return next.answer;
       const [result] = await Promise.all([services.ledger.commit(next.commit), next.alongside]);
-      if (result.outcome === 'committed') return next.then;
+      if (result.outcome === 'committed') return next.after;
       logger.debug('commit conflict; deciding again', { token: next.commit.token, attempt, on: result.on });
       if (attempt > 0) await backoff(attempt);
     }
@@ -83,7 +83,7 @@ export async function decideAndCommit(services: Services, input: LoopInput): Pro
   let sent: Promise<void> | undefined;
   return commitWithRetry<Settled>(services, input.lock, async (attempt) => {
     const decision = decide(await input.read(attempt), input.event);
-    if (decision.kind === 'commit') return { commit: decision.plan, then: decision };
+    if (decision.kind === 'commit') return { commit: decision.plan, after: decision };
     if (decision.kind !== 'challenge') return { answer: decision };
     if (!input.challenge) throw new Error(`${input.event.kind} cannot ask for a challenge`);
     made ??= await input.challenge(decision.class, decision.methods);
@@ -91,6 +91,6 @@ export async function decideAndCommit(services: Services, input: LoopInput): Pro
     // The OTP goes out while the transfer is written; a message for a challenge whose commit lost
     // (a duplicate request won) names a challenge nobody can answer.
     sent ??= made.send();
-    return { commit: commit.plan, then: commit, alongside: sent };
+    return { commit: commit.plan, after: commit, alongside: sent };
   });
 }
