@@ -146,6 +146,8 @@ export const environmentVariables = {
   sandbox: 'SANDBOX_ENABLED',
   sandboxBankTable: 'SANDBOX_BANK_TABLE_NAME',
   auditTable: 'AUDIT_TABLE_NAME',
+  /** Overrides of the risk engine's thresholds (JSON, the shape of functions/core/domain/risk/config.ts). */
+  riskConfig: 'RISK_CONFIG',
   /** The production eKYC provider: issuer and JWKS URL of its signing keys. */
   ekycIssuer: 'EKYC_ISSUER',
   ekycJwksUrl: 'EKYC_JWKS_URL',

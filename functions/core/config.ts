@@ -13,6 +13,7 @@ const schema = z.object({
   sandboxBankTable: z.string().optional(),
   /** The append-only staff audit table; staff actions fail closed without it. */
   auditTable: z.string().optional(),
+  riskConfig: z.string().optional(),
   ekycIssuer: z.string().optional(),
   ekycJwksUrl: z.url().optional(),
 });

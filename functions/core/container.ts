@@ -19,6 +19,7 @@ import { SandboxSmsOutbox } from './adapters/sandbox/sms-outbox.ts';
 import { SnsSmsSender } from './adapters/sms/sns-sms-sender.ts';
 import { SqsSettlementQueue } from './adapters/sqs/settlement-queue.ts';
 import { runtimeConfig } from './config.ts';
+import { riskConfigWith } from './domain/risk/config.ts';
 import type { BankPort } from './ports/bank.ts';
 import { systemClock } from './ports/clock.ts';
 import type { KeyRing } from './ports/key-ring.ts';
@@ -57,6 +58,7 @@ export function container(): Services {
   };
   services = {
     clock,
+    riskConfig: riskConfigWith(config.riskConfig ? JSON.parse(config.riskConfig) : undefined),
     store: new DynamoOnboardingStore(config.walletTable),
     wallets: new DynamoWalletStore(config.walletTable),
     links: new DynamoLinkStore(config.walletTable),

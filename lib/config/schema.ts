@@ -1,6 +1,7 @@
 // Typed per-stage configuration, validated with zod before any construct sees it.
 // A wrong value fails `cdk synth` with a message naming the field, not a half-built stack.
 import { z } from 'zod';
+import { riskConfigWith } from '#functions/core/domain/risk/config.ts';
 
 export const stageNames = ['sandbox', 'production'] as const;
 export type StageName = (typeof stageNames)[number];
@@ -60,6 +61,24 @@ export const stageConfigSchema = z
         jwksUrl: z.url({ protocol: /^https$/ }),
       })
       .strict()
+      .optional(),
+    /**
+     * Overrides of the risk engine's thresholds (functions/core/domain/risk/config.ts: RULES.md §7
+     * leaves the criteria to the provider), validated against the defaults at synth.
+     */
+    risk: z
+      .record(z.string(), z.unknown())
+      .refine(
+        (overrides) => {
+          try {
+            riskConfigWith(overrides);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: 'names a threshold the risk engine does not have, or gives it no number' },
+      )
       .optional(),
   })
   .strict()

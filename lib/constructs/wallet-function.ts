@@ -86,6 +86,7 @@ export class WalletFunction extends Construct {
       userPoolClientId: resources.userPoolClient.userPoolClientId,
       dataKeyId: resources.dataKey.keyArn,
       sandbox: String(config.sandboxEnabled),
+      riskConfig: config.risk ? JSON.stringify(config.risk) : undefined,
       ekycIssuer: config.ekyc?.issuer,
       ekycJwksUrl: config.ekyc?.jwksUrl,
     };

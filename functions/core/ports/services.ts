@@ -1,3 +1,4 @@
+import type { RiskConfig } from '../domain/risk/config.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { BankPort } from './bank.ts';
 import type { Clock } from './clock.ts';
@@ -23,6 +24,8 @@ import type { Watchlist } from './watchlist.ts';
  */
 export interface Services {
   clock: Clock;
+  /** The risk engine's thresholds for this stage (RULES.md §7 leaves them to the provider). */
+  riskConfig: RiskConfig;
   store: OnboardingStore;
   wallets: WalletStore;
   links: LinkStore;

@@ -93,3 +93,28 @@ export const defaultRiskConfig: RiskConfig = {
     // a false positive through after review.
   },
 };
+
+/**
+ * The stage's thresholds: the defaults with the overrides of the stage configuration (a JSON
+ * object of the same shape, `RISK_CONFIG`). An override naming no threshold of the defaults, or
+ * not a number, is refused at start-up rather than ignored.
+ */
+export function riskConfigWith(overrides: unknown): RiskConfig {
+  if (overrides === undefined) return defaultRiskConfig;
+  return merge(defaultRiskConfig, overrides, 'risk') as RiskConfig;
+}
+
+function merge(base: unknown, over: unknown, path: string): unknown {
+  if (typeof base === 'number' || base === undefined) {
+    if (typeof over !== 'number' || !Number.isFinite(over)) throw new Error(`${path} must be a number`);
+    return over;
+  }
+  if (!over || typeof over !== 'object' || Array.isArray(over)) throw new Error(`${path} must be an object`);
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(over)) {
+    if (!(key in out) && !(path === 'risk.policy' && key === 'blockScore'))
+      throw new Error(`${path}.${key} is no risk threshold`);
+    out[key] = merge(out[key], value, `${path}.${key}`);
+  }
+  return out;
+}

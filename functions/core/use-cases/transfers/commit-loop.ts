@@ -82,7 +82,7 @@ export async function decideAndCommit(services: Services, input: LoopInput): Pro
   let made: { challenge: Challenge; send: () => Promise<void> } | undefined;
   let sent: Promise<void> | undefined;
   return commitWithRetry<Settled>(services, input.lock, async (attempt) => {
-    const decision = decide(await input.read(attempt), input.event);
+    const decision = decide(await input.read(attempt), input.event, services.riskConfig);
     if (decision.kind === 'commit') return { commit: decision.plan, after: decision };
     if (decision.kind !== 'challenge') return { answer: decision };
     if (!input.challenge) throw new Error(`${input.event.kind} cannot ask for a challenge`);
