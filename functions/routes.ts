@@ -213,6 +213,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/sandbox/bank/faults', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/ekyc/assertions', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/jobs/{job}', capability: 'sandbox', access: 'sandbox' },
+  { method: 'GET', path: '/sandbox/money-events/{walletId}', capability: 'sandbox', access: 'sandbox' },
 ];
 
 export const routeKey = (method: string, path: string): string => `${method} ${path}`;

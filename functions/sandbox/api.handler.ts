@@ -31,6 +31,21 @@ const jobs: Record<string, () => Promise<unknown>> = {
 };
 
 export const handler = apiHandler('sandbox', {
+  // How far the after-commit consumer got on a wallet: its entries are learnt by the risk
+  // profile up to `learntVersion` (tests wait for `learntVersion === walletVersion`).
+  'GET /sandbox/money-events/{walletId}': endpoint({
+    handle: async ({ params }) => {
+      sandboxOnly();
+      const services = container();
+      const walletId = params.walletId!;
+      const [wallet, profiles] = await Promise.all([
+        services.wallets.get(walletId),
+        services.riskProfiles.load([walletId]),
+      ]);
+      if (!wallet) throw notFound('No such wallet.');
+      return ok({ walletId, walletVersion: wallet.version, learntVersion: profiles[walletId]?.appliedVersion ?? 0 });
+    },
+  }),
   'GET /sandbox/sms': endpoint({
     query: z.object({ phoneNumber, reference: z.string().max(64).optional() }),
     handle: async ({ query }) => {

@@ -3,7 +3,12 @@ import { expect, inject } from 'vitest';
 
 // A small HTTP client for the e2e suite: what a mobile app does, nothing more.
 
-export const baseUrl = (): string => inject('baseUrl');
+let elsewhere: string | undefined;
+/** Points this test file's calls at another API (a runtime of its own, with another stage configuration). */
+export const useApi = (url: string | undefined): void => {
+  elsewhere = url;
+};
+export const baseUrl = (): string => elsewhere ?? inject('baseUrl');
 
 export interface Reply<T = any> {
   status: number;
@@ -486,4 +491,23 @@ export async function staff(groups: string[] = ['operators']): Promise<Staff> {
   const token = r.json.accessToken as string;
   const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString());
   return { token, sub: claims.sub };
+}
+
+/**
+ * Waits until the after-commit consumer has learnt every committed entry of these wallets (the
+ * risk engine reads what it learnt: a test about risk features waits for it, as a fraudster's
+ * next move would come after it in practice).
+ */
+export async function afterCommitSettled(walletIds: string[], ms = 15_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (const walletId of walletIds) {
+    for (;;) {
+      const r = await api('GET', `/sandbox/money-events/${walletId}`);
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      if (r.json.learntVersion >= r.json.walletVersion) break;
+      if (Date.now() > until)
+        throw new Error(`the after-commit consumer is behind on ${walletId}: ${JSON.stringify(r.json)}`);
+      await sleep(50);
+    }
+  }
 }

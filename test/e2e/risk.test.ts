@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  afterCommitSettled,
   api,
   as,
   assertion,
@@ -77,6 +78,7 @@ describe('mule wallets', () => {
       senders.map((s) => completed(s, { type: 'P2P', walletId: s.walletId, toWalletId: mule.walletId, amount: M })),
     );
     expect(await balanceOf(mule, mule.walletId)).toBe(20 * M);
+    await afterCommitSettled([mule.walletId]); // the risk engine reads what it has learnt
     const boss = await fundedCustomer();
 
     const onward = await transfer(mule, {
