@@ -151,16 +151,13 @@ const auditFails = (): Services => ({
   ledger: new DynamoLedger(process.env.WALLET_TABLE_NAME!, 'no-such-audit-table'),
 });
 
-/** A transfer between one customer's own wallets (class A) held because the payee wallet is WARN-listed. */
+/** A transfer between one customer's own wallets (class A), held by the risk engine. */
 async function heldTransfer() {
-  // WARN-listed payees are held in this configuration (RULES.md §7 leaves the criteria to the provider).
-  const holds = { ...defaultRiskConfig, watchlist: { ...defaultRiskConfig.watchlist, warnScore: 70 } };
+  // In this configuration the dormancy rule holds every transfer (RULES.md §7 leaves the criteria
+  // to the provider); it asks for no step-up, so the class A transfer is held at once.
+  const holds = { ...defaultRiskConfig, dormantLargeMove: { idleDays: 0, minMovedInDay: 0, score: 70 } };
   const owner = await verifiedCustomer();
   const [payer, payee] = [await walletOf(owner, 5 * M), await walletOf(owner, 0)];
-  await container().watchlist.upsert(
-    [{ kind: 'WALLET', value: payee.walletId, severity: 'WARN', source: 'INTERNAL', reason: 'test' }],
-    new Date(),
-  );
   overrideServices({ ...original, riskConfig: holds });
   const t = await createTransfer(container(), owner.customerId, 'd', {
     type: 'P2P',

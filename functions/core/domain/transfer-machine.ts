@@ -249,8 +249,10 @@ function create(s: TransferSnapshot, e: CreateEvent, config: RiskConfig): Decisi
     counters: countersOn(payer, base.group, s.now),
     linkedBank: bankLeg(r.type),
   });
-  // RULES.md §7: a WARN-listed payee or a suspicious pattern raises the class to at least C.
-  const cls = assessment.decision === 'STEP_UP' ? maxClass(ruled, 'C') : ruled;
+  // RULES.md §7: a WARN-listed payee or a suspicious pattern raises the class to at least C,
+  // also when the transfer will be held as well (a WARN hit's step-up stands whatever else fired).
+  const stepUp = assessment.decision === 'STEP_UP' || assessment.hits.some((h) => h.enforces?.decision === 'STEP_UP');
+  const cls = stepUp ? maxClass(ruled, 'C') : ruled;
   if (cls === 'A') return post(s, judged, 'A', 'create');
   return challenge(s, { ...judged, class: cls }, cls, 'create');
 }
@@ -403,8 +405,12 @@ function post(
 ): Decision {
   const c: PostContext = { s, t, mode, authenticated };
   const payer = s.payer!;
-  const stopped = payerWalletRefusal(payer.status);
-  if (stopped) return failPost(c, stopped);
+  // Checked again when a waiting transfer is authorised: the ID may have expired, the link gone.
+  const still =
+    checkCustomer(s) ??
+    payerWalletRefusal(payer.status) ??
+    (bankLeg(t.type) && s.link?.status !== 'ACTIVE' ? refusals.linkRequired() : undefined);
+  if (still) return failPost(c, still);
   const counters = countersOn(payer, t.group, s.now);
   const actual = authenticationClass({ group: t.group, amount: t.amount, counters, linkedBank: bankLeg(t.type) });
   // Circular 50: a transfer whose class rose meanwhile (parallel transfers) needs the stronger factors.

@@ -27,8 +27,17 @@ const provided = (f: Factors): Factor[] => [
   ...(f.biometricAssertion ? (['BIOMETRIC'] as const) : []),
 ];
 
-/** Checks every factor the challenge names (RULES.md §3); the attempt was counted before. */
-async function checkFactors(services: Services, items: MoneyItems, challenge: Challenge, factors: Factors) {
+/**
+ * Checks every factor the challenge names (RULES.md §3); the attempt was counted before. The soft
+ * OTP is computed with the secret of the device that created the transfer (`creator`).
+ */
+async function checkFactors(
+  services: Services,
+  creator: MoneyItems,
+  items: MoneyItems,
+  challenge: Challenge,
+  factors: Factors,
+) {
   const ring = await services.keyRing();
   if (challenge.methods.includes('OTP')) {
     const hash = await ring.mac('otp', otpMacInput(challenge.challengeId, factors.otp!));
@@ -36,7 +45,7 @@ async function checkFactors(services: Services, items: MoneyItems, challenge: Ch
   }
   if (challenge.methods.includes('SOFT_OTP')) {
     // The secret of the trusted device that created the transfer: OCRA over this challenge only.
-    const secretEnc = items.device?.softOtpSecretEnc;
+    const secretEnc = creator.device?.softOtpSecretEnc;
     const secret = secretEnc ? await ring.decrypt(secretEnc) : undefined;
     if (!secret || !same(ocra(secret, challenge.challengeId), factors.softOtp!)) {
       throw refusals.otpInvalid('The soft OTP is wrong for this transfer.');
@@ -91,16 +100,22 @@ export async function authorizeTransfer(
     return answer(services, settled);
   }
   const t: Transfer = gate.transfer;
-  const wallets: MoneyKeys = { walletIds: [t.walletId, ...(t.toWalletId ? [t.toWalletId] : [])] };
-  const [attempt, walletItems] = await Promise.all([
+  // What the transfer names: its wallets, its bank link, and the device that created it (whose
+  // soft-OTP secret the challenge is answered with).
+  const named: MoneyKeys = {
+    walletIds: [t.walletId, ...(t.toWalletId ? [t.toWalletId] : [])],
+    ...(t.linkId ? { link: { walletId: t.walletId, linkId: t.linkId } } : {}),
+    device: { customerId, deviceId: t.deviceId },
+  };
+  const [attempt, more] = await Promise.all([
     services.ledger.useChallengeAttempt(transferId, gate.challenge.challengeId, otpPolicy.maxAttempts),
-    services.ledger.read(wallets),
+    services.ledger.read(named),
   ]);
   if (!attempt) throw refusals.tooManyAttempts();
-  await checkFactors(services, items, gate.challenge, factors);
-  items = { ...items, wallets: walletItems.wallets };
+  await checkFactors(services, more, items, gate.challenge, factors);
+  items = { ...items, wallets: more.wallets, ...(more.link ? { link: more.link } : {}) };
 
-  const volatile: MoneyKeys = { transferId, walletIds: wallets.walletIds!, monthly: first.monthly! };
+  const volatile: MoneyKeys = { transferId, walletIds: named.walletIds!, monthly: first.monthly! };
   const settled = await decideAndCommit(services, {
     lock: [t.walletId, t.toWalletId],
     read: async (n): Promise<TransferSnapshot> => {
