@@ -146,6 +146,10 @@ export const environmentVariables = {
   sandbox: 'SANDBOX_ENABLED',
   sandboxBankTable: 'SANDBOX_BANK_TABLE_NAME',
   auditTable: 'AUDIT_TABLE_NAME',
+  /** `allow` or `deny`: whether devices trusted without a key (v1 clients) still count by their id. */
+  keylessDevices: 'KEYLESS_DEVICES',
+  /** The API's public base URL, stage path included, when it is not the URL API Gateway is called at. */
+  publicBaseUrl: 'PUBLIC_BASE_URL',
   /** Overrides of the risk engine's thresholds (JSON, the shape of functions/core/domain/risk/config.ts). */
   riskConfig: 'RISK_CONFIG',
   /** The production eKYC provider: issuer and JWKS URL of its signing keys. */

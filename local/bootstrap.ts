@@ -209,6 +209,8 @@ export async function bootstrapResources(endpoints: EngineEndpoints): Promise<Re
       [environmentVariables.userPoolClientId]: pool.clientId,
       [environmentVariables.dataKeyId]: 'local',
       [environmentVariables.sandbox]: 'true',
+      // The local runtime serves v1 clients too (API.md "Device binding": keyless devices by id).
+      [environmentVariables.keylessDevices]: 'allow',
       COGNITO_ISSUER: issuer,
       COGNITO_JWKS_URL: `${issuer}/.well-known/jwks.json`,
       AWS_REGION: LOCAL_REGION,

@@ -117,6 +117,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
     );
+    // As API Gateway says how it was called (DPoP proofs name this URL): plain HTTP on loopback.
+    headers['x-forwarded-proto'] = 'http';
     const requestId = randomUUID();
     const event = {
       resource: route.path,
@@ -137,6 +139,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         resourcePath: route.path,
         httpMethod: method,
         path: url.pathname,
+        domainName: req.headers.host ?? `127.0.0.1:${(server.address() as AddressInfo).port}`,
         stage: 'local',
         identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
         authorizer: claims ? { claims } : undefined,

@@ -14,6 +14,8 @@ const schema = z.object({
   /** The append-only staff audit table; staff actions fail closed without it. */
   auditTable: z.string().optional(),
   riskConfig: z.string().optional(),
+  keylessDevices: z.enum(['allow', 'deny']).default('deny'),
+  publicBaseUrl: z.url().optional(),
   ekycIssuer: z.string().optional(),
   ekycJwksUrl: z.url().optional(),
 });

@@ -81,6 +81,7 @@ export function container(): Services {
     lawEnforcement: new DynamoLawEnforcementStore(config.walletTable),
     reports: new DynamoReportStore(config.walletTable),
     audit: new DynamoAuditLog(config.auditTable),
+    devicePolicy: { allowKeyless: config.keylessDevices === 'allow' },
   };
   return services;
 }

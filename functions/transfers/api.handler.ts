@@ -52,14 +52,14 @@ export const handler = apiHandler('transfers', {
   'POST /v1/transfers': endpoint({
     body: transferBody,
     idempotent: 'by-key',
-    handle: async ({ body, caller, deviceId, idempotencyKey }) =>
-      created(await createTransfer(container(), caller.subject, deviceId, body, idempotencyKey)),
+    handle: async ({ body, caller, deviceId, idempotencyKey, deviceProof }) =>
+      created(await createTransfer(container(), caller.subject, deviceId, body, idempotencyKey, deviceProof)),
   }),
   'POST /v1/transfers/{transferId}/authorize': endpoint({
     body: factorsBody,
     // Idempotent by the state machine: repeated after success, it answers the transfer as it is.
-    handle: async ({ body, caller, deviceId, params }) =>
-      ok(await authorizeTransfer(container(), caller.subject, deviceId, params.transferId!, body)),
+    handle: async ({ body, caller, deviceId, params, deviceProof }) =>
+      ok(await authorizeTransfer(container(), caller.subject, deviceId, params.transferId!, body, deviceProof)),
   }),
   'GET /v1/transfers/{transferId}': endpoint({
     handle: async ({ caller, params }) => ok(await getTransfer(container(), caller.subject, params.transferId!)),

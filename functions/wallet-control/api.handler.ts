@@ -21,13 +21,13 @@ export const handler = apiHandler('walletControl', {
   'POST /v1/wallets/{walletId}/unlock': endpoint({
     body: unlockBody,
     idempotent: 'optional',
-    handle: async ({ caller, deviceId, params }) =>
-      ok(await startUnlock(container(), caller.subject, deviceId, params.walletId!)),
+    handle: async ({ caller, deviceId, params, deviceProof }) =>
+      ok(await startUnlock(container(), caller.subject, deviceId, params.walletId!, deviceProof)),
   }),
   'POST /v1/wallets/{walletId}/unlock/authorize': endpoint({
     body: unlockAuthorizeBody,
     idempotent: 'optional',
-    handle: async ({ body, caller, deviceId, params }) =>
-      ok(await authorizeUnlock(container(), caller.subject, deviceId, params.walletId!, body)),
+    handle: async ({ body, caller, deviceId, params, deviceProof }) =>
+      ok(await authorizeUnlock(container(), caller.subject, deviceId, params.walletId!, body, deviceProof)),
   }),
 });

@@ -63,6 +63,13 @@ export const stageConfigSchema = z
       .strict()
       .optional(),
     /**
+     * Devices trusted before device keys (v1 clients, API.md "Device binding") still count by their
+     * `X-Device-Id` alone. Production: no; a stage that must serve v1 apps may say yes for a while.
+     */
+    allowKeylessDevices: z.boolean().default(false),
+    /** The API's public base URL with its stage path, when clients reach it by a custom domain (DPoP `htu`). */
+    publicBaseUrl: z.url({ protocol: /^https$/ }).optional(),
+    /**
      * Overrides of the risk engine's thresholds (functions/core/domain/risk/config.ts: RULES.md §7
      * leaves the criteria to the provider), validated against the defaults at synth.
      */

@@ -14,6 +14,8 @@ export const stages: Record<StageName, StageDefaults> = {
     wafRateLimitPer5MinPerIp: 2_000,
     apiThrottling: { rateLimit: 50, burstLimit: 100 },
     cognitoThreatProtection: false,
+    // Test apps of the v1 contract sign no DPoP proofs yet (API.md "Device binding").
+    allowKeylessDevices: true,
   },
   production: {
     stage: 'production',
@@ -25,6 +27,8 @@ export const stages: Record<StageName, StageDefaults> = {
     wafRateLimitPer5MinPerIp: 1_000,
     apiThrottling: { rateLimit: 500, burstLimit: 1_000 },
     cognitoThreatProtection: false,
+    // Devices count as themselves only with a DPoP proof of their bound key.
+    allowKeylessDevices: false,
     // ekyc: { issuer: '...', jwksUrl: 'https://...' } once the eKYC provider is contracted.
   },
 };

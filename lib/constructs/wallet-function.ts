@@ -87,6 +87,8 @@ export class WalletFunction extends Construct {
       dataKeyId: resources.dataKey.keyArn,
       sandbox: String(config.sandboxEnabled),
       riskConfig: config.risk ? JSON.stringify(config.risk) : undefined,
+      keylessDevices: config.allowKeylessDevices ? 'allow' : 'deny',
+      publicBaseUrl: config.publicBaseUrl,
       ekycIssuer: config.ekyc?.issuer,
       ekycJwksUrl: config.ekyc?.jwksUrl,
     };

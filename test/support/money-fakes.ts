@@ -734,6 +734,7 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
     lawEnforcement: unmodelled('lawEnforcement'),
     reports: unmodelled('reports'),
     audit: auditLog(ledger),
+    devicePolicy: { allowKeyless: true },
   };
   const openedAt = '2026-10-01T02:00:00.000Z';
 

@@ -48,6 +48,8 @@ export const refusalReasons = [
   'challenge-expired',
   'biometric-mismatch',
   'unauthenticated',
+  // RULES.md §4: sessions end after inactivity.
+  'session-expired',
   // Operators: a case decided twice, freezes and unlocks out of order.
   'case-decided',
   'wallet-not-frozen',
@@ -56,11 +58,16 @@ export const refusalReasons = [
   // Onboarding and linking (RULES.md §5, §6; Decree 52 Art. 8: one identity, one customer).
   'phone-already-registered',
   'duplicate-identity',
+  // RULES.md §5: identity is fixed by the first KYC; only the same person re-verifies.
+  'already-verified',
+  'identity-mismatch',
   'bank-account-owner-mismatch',
   'link-exists',
   // Idempotency-Key (API.md "Idempotency").
   'request-in-progress',
   'idempotency-key-reused',
+  // Abuse limits (API.md v1.1): OTP messages per phone number.
+  'rate-limited',
   // The commit kept meeting newer versions within its time budget: nothing moved, retry.
   'wallet-busy',
 ] as const;

@@ -6,10 +6,15 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type CapabilityName, type Route, routeKey, routes } from '../../routes.ts';
+import { DynamoProofReplayGuard } from '../adapters/dynamodb/proof-replay.ts';
+import { runtimeConfig } from '../config.ts';
+import type { DeviceProof } from '../domain/device.ts';
 import { logger } from '../observability/logger.ts';
 import { metrics } from '../observability/metrics.ts';
 import { tracer } from '../observability/tracer.ts';
+import type { ProofReplayGuard } from '../ports/proof-replay.ts';
 import { type Caller, callerFromClaims } from './caller.ts';
+import { verifyProof } from './dpop.ts';
 import { idempotencyKeyPolicy, withIdempotencyKey } from './idempotency.ts';
 import { notFound, Problem, validationFailed } from './problem.ts';
 import { asProblem } from './problems.ts';
@@ -26,6 +31,8 @@ export interface RouteInput<B, Q> {
   deviceId: string;
   /** The `Idempotency-Key` of an endpoint that is idempotent by itself (`idempotent: 'by-key'`). */
   idempotencyKey?: string;
+  /** A valid DPoP proof of this request (RFC 9449), not seen before: the key the device holds. */
+  deviceProof?: DeviceProof;
 }
 
 export interface Endpoint<B = unknown, Q = unknown> {
@@ -92,8 +99,26 @@ function idempotencyKey(event: APIGatewayProxyEvent, required: boolean): string 
   return key;
 }
 
+let proofs: ProofReplayGuard | undefined;
+
+/**
+ * The request's DPoP proof, when it carries a valid one whose `jti` was not used before. Judged by
+ * the wall clock: the device signed it with the real time, whatever clock the domain runs on.
+ */
+async function deviceProofOf(event: APIGatewayProxyEvent): Promise<DeviceProof | undefined> {
+  const proof = await verifyProof(event, new Date());
+  if (!proof) return undefined;
+  proofs ??= new DynamoProofReplayGuard(runtimeConfig().walletTable);
+  if (!(await proofs.remember(proof.jti, proof.rememberUntil))) {
+    logger.info('DPoP proof replayed', { path: event.resource });
+    return undefined;
+  }
+  return { thumbprint: proof.thumbprint };
+}
+
 async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, context: Context): Promise<HttpResult> {
   const { caller, deviceId } = authorize(route, event);
+  const deviceProof = route.access === 'sandbox' ? undefined : await deviceProofOf(event);
   const key = e.idempotent ? idempotencyKey(event, e.idempotent !== 'optional') : undefined;
   const rawBody = e.body ? parseJson(event.body, event.isBase64Encoded) : undefined;
   const run = () =>
@@ -105,6 +130,7 @@ async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, 
         caller,
         deviceId,
         ...(e.idempotent === 'by-key' && key !== undefined ? { idempotencyKey: key } : {}),
+        ...(deviceProof ? { deviceProof } : {}),
       },
       context,
     );

@@ -19,6 +19,9 @@ export interface Device {
   trustedAt?: string;
   /** How it came to be trusted: at KYC, or by a device-trust challenge later (RULES.md §4). */
   trustedVia?: 'KYC' | 'CHALLENGE';
+  /** The public key the device is bound to (RFC 9449 DPoP), and its RFC 7638 thumbprint. */
+  publicKeyJwk?: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+  keyThumbprint?: string;
   /** The device's soft-OTP secret, encrypted by the key ring (RULES.md §3: one device only). */
   softOtpSecretEnc?: string;
 }

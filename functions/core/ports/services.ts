@@ -1,3 +1,4 @@
+import type { DevicePolicy } from '../domain/device.ts';
 import type { RiskConfig } from '../domain/risk/config.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { BankPort } from './bank.ts';
@@ -44,4 +45,6 @@ export interface Services {
   reports: ReportStore;
   /** The append-only staff audit trail (RULES.md §9): its own table. */
   audit: AuditLog;
+  /** Whether devices trusted without a key count by their id (stage configuration). */
+  devicePolicy: DevicePolicy;
 }

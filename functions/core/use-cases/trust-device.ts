@@ -1,3 +1,4 @@
+import { type DeviceProof, isTrustedDevice } from '../domain/device.ts';
 import { Refusal, refusals } from '../domain/refusals.ts';
 import { newSoftOtpSecret, softOtpSuite } from '../domain/soft-otp.ts';
 import type { Services } from '../ports/services.ts';
@@ -39,7 +40,12 @@ export async function trustDevice(
 }
 
 /** Money moves only from a trusted device (RULES.md §4). */
-export async function requireTrustedDevice({ store }: Services, customerId: string, deviceId: string): Promise<void> {
+export async function requireTrustedDevice(
+  { store, devicePolicy }: Services,
+  customerId: string,
+  deviceId: string,
+  proof?: DeviceProof,
+): Promise<void> {
   const device = await store.getDevice(customerId, deviceId);
-  if (!device?.trusted) throw refusals.deviceNotTrusted();
+  if (!isTrustedDevice(device, proof, devicePolicy)) throw refusals.deviceNotTrusted();
 }

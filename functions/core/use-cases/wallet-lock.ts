@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import type { DeviceProof } from '../domain/device.ts';
 import { Refusal, refusals } from '../domain/refusals.ts';
 import { type Wallet, walletView } from '../domain/wallet.ts';
 import { planLock, planUnlock, unlockChallengeSeconds, unlockMaxAttempts } from '../domain/wallet-control.ts';
@@ -48,9 +49,15 @@ export async function lockWallet(
 }
 
 /** POST /v1/wallets/{walletId}/unlock: a biometric challenge (class C, 5 minutes, bound to this device). */
-export async function startUnlock(services: Services, customerId: string, deviceId: string, walletId: string) {
+export async function startUnlock(
+  services: Services,
+  customerId: string,
+  deviceId: string,
+  walletId: string,
+  proof?: DeviceProof,
+) {
   let wallet = await ownWallet(services, customerId, walletId);
-  await requireTrustedDevice(services, customerId, deviceId);
+  await requireTrustedDevice(services, customerId, deviceId, proof);
   for (let attempt = 0; attempt < MAX_TRIES; attempt++) {
     const plan = planUnlock(wallet);
     if (plan.kind === 'frozen') throw walletFrozen();
@@ -111,9 +118,10 @@ export async function authorizeUnlock(
   deviceId: string,
   walletId: string,
   input: { biometricAssertion: string },
+  proof?: DeviceProof,
 ) {
   let wallet = await ownWallet(services, customerId, walletId);
-  await requireTrustedDevice(services, customerId, deviceId);
+  await requireTrustedDevice(services, customerId, deviceId, proof);
   const challenge = pendingChallenge(wallet, deviceId, services.clock.now());
   if (!(await services.walletControl.useUnlockAttempt(walletId, challenge.challengeId, unlockMaxAttempts))) {
     const again = await ownWallet(services, customerId, walletId);

@@ -60,6 +60,8 @@ export const keys = {
   riskProfile: (walletId: string): Key => ({ pk: `WALLET#${walletId}`, sk: 'RISK' }),
   watchlist: (kind: string, valueHash: string): Key => ({ pk: `WATCH#${kind}#${valueHash}`, sk: 'WATCH' }),
   dataKey: (): Key => ({ pk: 'SYSTEM#KEYRING', sk: 'DATAKEY#v1' }),
+  /** A DPoP proof's `jti`, kept until the proof is too old to be accepted anyway (TTL). */
+  proof: (jti: string): Key => ({ pk: `DPOP#${jti}`, sk: 'DPOP' }),
   /** A freeze or unfreeze order of a wallet (operator or law enforcement), in order of entry. */
   walletOrder: (walletId: string, at: string, orderId: string): Key => ({
     pk: `WALLET#${walletId}`,

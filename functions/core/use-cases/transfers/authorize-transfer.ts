@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Factor } from '../../domain/authentication-class.ts';
+import type { DeviceProof } from '../../domain/device.ts';
 import { otpMacInput, otpPolicy, sameHash } from '../../domain/otp.ts';
 import { refusals } from '../../domain/refusals.ts';
 import { ocra } from '../../domain/soft-otp.ts';
@@ -11,7 +12,7 @@ import { verifyBiometric } from '../submit-kyc.ts';
 import { issueChallenge } from './challenge.ts';
 import { decideAndCommit } from './commit-loop.ts';
 import { answer } from './create-transfer.ts';
-import { baseSnapshot, merged, monthKey } from './snapshots.ts';
+import { baseSnapshot, callingDevice, merged, monthKey } from './snapshots.ts';
 
 export interface Factors {
   otp?: string;
@@ -75,6 +76,8 @@ export async function authorizeTransfer(
   deviceId: string,
   transferId: string,
   factors: Factors,
+  /** The request's DPoP proof (a bound device counts as itself only with it). */
+  proof?: DeviceProof,
 ) {
   const now = services.clock.now();
   const first: MoneyKeys = {
@@ -84,8 +87,9 @@ export async function authorizeTransfer(
     monthly: monthKey(customerId, now),
   };
   let items = await services.ledger.read(first);
+  const device = callingDevice(items, proof, services.devicePolicy);
   const asked = { kind: 'authorize', customerId, provided: provided(factors) } as const;
-  const gate = decide(baseSnapshot(items, now), asked);
+  const gate = decide(baseSnapshot(items, now, undefined, undefined, device), asked);
   if (gate.kind !== 'verify') {
     // Refused, unchanged, or expired (which is written): the loop commits what there is to commit.
     const slot: MoneyKeys = { transferId };
@@ -93,7 +97,7 @@ export async function authorizeTransfer(
       lock: [],
       read: async (n) => {
         if (n > 0) items = merged(items, await services.ledger.read(slot), slot);
-        return baseSnapshot(items, n > 0 ? services.clock.now() : now);
+        return baseSnapshot(items, n > 0 ? services.clock.now() : now, undefined, undefined, device);
       },
       event: asked,
     });
@@ -120,7 +124,7 @@ export async function authorizeTransfer(
     lock: [t.walletId, t.toWalletId],
     read: async (n): Promise<TransferSnapshot> => {
       if (n > 0) items = merged(items, await services.ledger.read(volatile), volatile);
-      return baseSnapshot(items, n > 0 ? services.clock.now() : now, t.walletId, t.toWalletId);
+      return baseSnapshot(items, n > 0 ? services.clock.now() : now, t.walletId, t.toWalletId, device);
     },
     event: { kind: 'authorize', customerId, provided: provided(factors), verified: gate.challenge.class },
     challenge: (cls, methods) => issueChallenge(services, t, cls, methods, items.customer!.phoneNumber),

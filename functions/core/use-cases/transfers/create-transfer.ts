@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import type { StoredRefusal } from '../../domain/commit-plan.ts';
+import type { DeviceProof } from '../../domain/device.ts';
 import { Refusal, refusals } from '../../domain/refusals.ts';
 import { firstView, requestFingerprint, type Transfer, transferIdFor, transferView } from '../../domain/transfer.ts';
 import type { TransferRequest, TransferSnapshot } from '../../domain/transfer-machine.ts';
@@ -8,7 +9,7 @@ import type { MoneyItems, MoneyKeys } from '../../ports/ledger.ts';
 import type { Services } from '../../ports/services.ts';
 import { issueChallenge } from './challenge.ts';
 import { decideAndCommit, type Settled } from './commit-loop.ts';
-import { baseSnapshot, merged, monthKey, riskInputs, type WatchKey, watchKeys } from './snapshots.ts';
+import { baseSnapshot, callingDevice, merged, monthKey, riskInputs, type WatchKey, watchKeys } from './snapshots.ts';
 
 export type { TransferRequest } from '../../domain/transfer-machine.ts';
 
@@ -133,6 +134,8 @@ export async function createTransfer(
    * (Internal callers without a key get a fresh one: no retry protection.)
    */
   idempotencyKey?: string,
+  /** The request's DPoP proof: a device bound to a key counts as itself only with it (RULES.md §4). */
+  proof?: DeviceProof,
 ) {
   const input: CreateTransferInput = { customerId, deviceId, request, ...(idempotencyKey ? { idempotencyKey } : {}) };
   const now = services.clock.now();
@@ -146,8 +149,9 @@ export async function createTransfer(
     walletIds: [input.request.walletId, ...(read.payeeId ? [read.payeeId] : [])],
     monthly: read.keys.monthly!,
   };
+  const device = callingDevice(items, proof, services.devicePolicy);
   const snapshot = (at: Date): TransferSnapshot => ({
-    ...baseSnapshot(items, at, input.request.walletId, read.payeeId),
+    ...baseSnapshot(items, at, input.request.walletId, read.payeeId, device),
     risk: riskInputs(items, read.watched),
   });
   const settled = await decideAndCommit(services, {

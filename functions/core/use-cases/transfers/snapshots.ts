@@ -1,4 +1,5 @@
 import { businessMonth } from '../../domain/calendar.ts';
+import { type DevicePolicy, type DeviceProof, isTrustedDevice } from '../../domain/device.ts';
 import type { WatchlistSeverity } from '../../domain/risk/features.ts';
 import type { RiskInputs } from '../../domain/risk/inputs.ts';
 import type { TransferSnapshot } from '../../domain/transfer-machine.ts';
@@ -81,13 +82,24 @@ export function merged(first: MoneyItems, again: MoneyItems, keys: MoneyKeys): M
 /** The month key of the customer's cap counter for `now` (RULES.md §6, Hanoi calendar month). */
 export const monthKey = (customerId: string, now: Date) => ({ customerId, month: businessMonth(now) });
 
+/** The calling device as the planner sees it: trusted, and proven by its key where it is bound (RULES.md §4). */
+export const callingDevice = (items: MoneyItems, proof: DeviceProof | undefined, policy: DevicePolicy) => ({
+  trusted: isTrustedDevice(items.device, proof, policy),
+});
+
 /** The snapshot parts every money event shares. */
-export function baseSnapshot(items: MoneyItems, now: Date, payerId?: string, payeeId?: string): TransferSnapshot {
+export function baseSnapshot(
+  items: MoneyItems,
+  now: Date,
+  payerId?: string,
+  payeeId?: string,
+  device?: { trusted: boolean },
+): TransferSnapshot {
   return {
     now,
     ...(items.transfer ? { transfer: items.transfer } : {}),
     ...(items.customer ? { customer: items.customer } : {}),
-    ...(items.device ? { device: { trusted: items.device.trusted === true } } : {}),
+    ...(device ? { device } : {}),
     ...(payerId && items.wallets[payerId] ? { payer: items.wallets[payerId] } : {}),
     ...(payeeId && items.wallets[payeeId] ? { payee: items.wallets[payeeId] } : {}),
     ...(items.link ? { link: { status: items.link.status } } : {}),
