@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHash, generateKeyPairSync, type KeyObject, randomInt, randomUUID, sign } from 'node:crypto';
 import { expect, inject } from 'vitest';
 
 // A small HTTP client for the e2e suite: what a mobile app does, nothing more.
@@ -17,6 +17,41 @@ export interface Reply<T = any> {
   headers: Headers;
 }
 
+/** A device's own key pair (API.md v1.1 "Device binding"): what the app keeps in its secure enclave. */
+export interface DeviceKey {
+  privateKey: KeyObject;
+  /** The public JWK, `{ kty: 'EC', crv: 'P-256', x, y }`: the `devicePublicKey` of KYC and device trust. */
+  jwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+}
+
+export function deviceKey(): DeviceKey {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const { x, y } = publicKey.export({ format: 'jwk' });
+  return { privateKey, jwk: { kty: 'EC', crv: 'P-256', x: x!, y: y! } };
+}
+
+const b64url = (value: string | object) =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+
+/**
+ * An RFC 9449 DPoP proof of one request: header `{ typ: 'dpop+jwt', alg: 'ES256', jwk }`, claims
+ * `htm`, `htu` (the base URL and the path, no query), `iat`, a fresh `jti`, and `ath` (base64url
+ * SHA-256 of the access token) on calls that carry one.
+ */
+export function dpopProof(key: DeviceKey, method: string, path: string, token?: string): string {
+  const header = { typ: 'dpop+jwt', alg: 'ES256', jwk: key.jwk };
+  const claims = {
+    htm: method,
+    htu: baseUrl() + path.split('?')[0],
+    iat: Math.floor(Date.now() / 1000),
+    jti: randomUUID(),
+    ...(token ? { ath: createHash('sha256').update(token).digest('base64url') } : {}),
+  };
+  const input = `${b64url(header)}.${b64url(claims)}`;
+  const signature = sign('sha256', Buffer.from(input), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  return `${input}.${signature.toString('base64url')}`;
+}
+
 export interface CallOptions {
   body?: unknown;
   raw?: string;
@@ -24,6 +59,8 @@ export interface CallOptions {
   device?: string;
   idempotencyKey?: string;
   headers?: Record<string, string>;
+  /** A `DPoP` header: a fresh proof of this request signed by this key, or this proof as it is (a replay). */
+  dpop?: DeviceKey | string;
 }
 
 export async function api<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Reply<T>> {
@@ -32,6 +69,10 @@ export async function api<T = any>(method: string, path: string, options: CallOp
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.device) headers['x-device-id'] = options.device;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  if (options.dpop) {
+    headers.dpop =
+      typeof options.dpop === 'string' ? options.dpop : dpopProof(options.dpop, method, path, options.token);
+  }
   const res = await fetch(baseUrl() + path, {
     method,
     headers,
@@ -74,6 +115,8 @@ export interface Customer {
   device: string;
   customerId: string;
   token: string;
+  /** The key the device is bound to, if any: `as(c)` then signs a fresh DPoP proof for every call. */
+  deviceKey?: DeviceKey;
 }
 
 export async function startRegistration(phone = newPhone()) {
@@ -96,14 +139,20 @@ export async function register(): Promise<Customer> {
   return { phone, password, device, customerId: confirmed.json.customerId, token: session.json.accessToken };
 }
 
-/** Calls as the customer: token, device, and a fresh Idempotency-Key on POST. */
-export function as(c: Customer) {
+/**
+ * Calls as the customer: token, device, and a fresh Idempotency-Key on POST; from a device bound to
+ * a key (`c.deviceKey`, or `defaults.dpop`), a fresh DPoP proof on every call (`dpop: undefined` in
+ * a call's options sends none).
+ */
+export function as(c: Customer, defaults: CallOptions = {}) {
   return <T = any>(method: string, path: string, body?: unknown, options: CallOptions = {}) =>
     api<T>(method, path, {
       body,
       token: c.token,
       device: c.device,
       idempotencyKey: method === 'POST' ? randomUUID() : undefined,
+      ...(c.deviceKey ? { dpop: c.deviceKey } : {}),
+      ...defaults,
       ...options,
     });
 }

@@ -47,11 +47,48 @@ export interface SubmittedIdentity {
   idNumber: string;
 }
 
+/** Where an eKYC provider matched the live face (RULES.md §3: chip, VNeID, or its own verified database). */
+export type BiometricSource = 'CCCD_CHIP' | 'VNEID' | 'PROVIDER_DB';
+
 export interface BiometricVerdict extends SubmittedIdentity {
   faceMatch: boolean;
   liveness: boolean;
   nonce?: string;
 }
+
+/**
+ * RULES.md §5: opening a wallet electronically needs a match against the chip or VNeID; a match
+ * against the provider's own database never passes KYC (API.md v1.1).
+ */
+export const opensWallet = (source: BiometricSource): boolean => source === 'CCCD_CHIP' || source === 'VNEID';
+
+/**
+ * RULES.md §4: a match against the provider's own database trusts a device only together with an
+ * SMS OTP (the one sent for the trust challenge).
+ */
+export const needsOtpToTrust = (source: BiometricSource): boolean => !opensWallet(source);
+
+/** Who a customer is, as fixed by the first KYC: its kind and the person verified (an organisation's representative). */
+export interface FixedIdentity {
+  kind: 'INDIVIDUAL' | 'ORGANIZATION';
+  idNumberHash: string;
+  fullName: string;
+  dateOfBirth: string;
+  /** An organisation's enterprise code: its uniqueness guard. */
+  enterpriseCode?: string;
+}
+
+/**
+ * RULES.md §5, API.md v1.1 "KYC is done once": re-verification (a renewed ID) is by the same person
+ * with the same ID number, name and date of birth, and a customer's kind never changes. The ID's
+ * expiry date, and an organisation's other particulars, may be new.
+ */
+export const sameIdentity = (stored: FixedIdentity, submitted: FixedIdentity): boolean =>
+  stored.kind === submitted.kind &&
+  stored.idNumberHash === submitted.idNumberHash &&
+  namesMatch(stored.fullName, submitted.fullName) &&
+  stored.dateOfBirth === submitted.dateOfBirth &&
+  (stored.enterpriseCode ?? '') === (submitted.enterpriseCode ?? '');
 
 /**
  * RULES.md §3, §5: a biometric match counts only if the face matched a live person and the

@@ -1,7 +1,12 @@
-/** Where an eKYC provider matched the live face (RULES.md §3: chip, VNeID, or its own verified database). */
-export type BiometricSource = 'CCCD_CHIP' | 'VNEID' | 'PROVIDER_DB';
+import type { BiometricSource } from '../domain/kyc.ts';
 
-/** The provider's signed verdict on one face match. The wallet never sees the image or template. */
+/** Where an eKYC provider matched the live face (RULES.md §3: chip, VNeID, or its own verified database). */
+export type { BiometricSource };
+
+/**
+ * The provider's signed verdict on one face match. The wallet never sees the image or template.
+ * `source` decides what the verdict may do (RULES.md §4, §5: functions/core/domain/kyc.ts).
+ */
 export interface EkycVerdict {
   idNumber: string;
   fullName: string;

@@ -3,10 +3,13 @@ import { ulid } from 'ulid';
 import type { Customer } from '../../domain/customer.ts';
 import type {
   Device,
+  DeviceTrust,
   KycCompletion,
+  KycOutcome,
   OnboardingStore,
   Registration,
   TrustChallenge,
+  TrustChallengeTry,
 } from '../../ports/onboarding-store.ts';
 import { conditionHolds, dynamo, isConditionFailure } from './client.ts';
 import { keys, ttlAfter } from './keys.ts';
@@ -14,6 +17,67 @@ import { keys, ttlAfter } from './keys.ts';
 const DAY = 24 * 60 * 60;
 /** RULES.md §4: keep device identifiers and authentication logs at least 3 months. */
 const AUTH_LOG_RETENTION_SECONDS = 100 * DAY;
+
+/**
+ * The update that trusts a device (RFC 9449 binding): with a key, the device is bound to it; without
+ * one, a device already bound stays bound, and the write holds only if the request proved that key.
+ */
+function trustedDeviceUpdate(
+  table: string,
+  customerId: string,
+  trust: DeviceTrust,
+  at: string,
+  via: 'KYC' | 'CHALLENGE',
+) {
+  const values: Record<string, unknown> = {
+    ':id': trust.deviceId,
+    ':yes': true,
+    ':at': at,
+    ':via': via,
+    ':secret': trust.softOtpSecretEnc,
+  };
+  let set =
+    'SET deviceId = :id, trusted = :yes, trustedAt = :at, trustedVia = :via, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)';
+  let condition: string | undefined;
+  if (trust.key) {
+    set += ', publicKeyJwk = :jwk, keyThumbprint = :thumbprint';
+    values[':jwk'] = trust.key.publicKeyJwk;
+    values[':thumbprint'] = trust.key.keyThumbprint;
+  } else if (trust.proofThumbprint) {
+    condition = 'attribute_not_exists(keyThumbprint) OR keyThumbprint = :proof';
+    values[':proof'] = trust.proofThumbprint;
+  } else {
+    condition = 'attribute_not_exists(keyThumbprint)';
+  }
+  return {
+    TableName: table,
+    Key: keys.device(customerId, trust.deviceId),
+    UpdateExpression: set,
+    ...(condition ? { ConditionExpression: condition } : {}),
+    ExpressionAttributeValues: values,
+  };
+}
+
+/**
+ * Which items of a cancelled TransactWriteItems failed their condition, by position; undefined
+ * when the cancellation was not (only) about conditions (a conflict with another transaction).
+ */
+function failedConditions(error: unknown): number[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons =
+    (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.map((r) => r.Code ?? 'None') ??
+    /\[([^\]]*)\]/
+      .exec(error.message)?.[1]
+      ?.split(',')
+      .map((r) => r.trim());
+  if (!reasons?.some((r) => r === 'ConditionalCheckFailed')) return undefined;
+  return reasons.flatMap((r, i) => (r === 'ConditionalCheckFailed' ? [i] : []));
+}
+
+const isTransactionConflict = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error.name === 'TransactionConflictException' ||
+    (error.name === 'TransactionCanceledException' && /TransactionConflict/.test(error.message)));
 
 export class DynamoOnboardingStore implements OnboardingStore {
   readonly #db = dynamo();
@@ -119,8 +183,14 @@ export class DynamoOnboardingStore implements OnboardingStore {
     return out.Item?.customerId as string | undefined;
   }
 
-  async getCustomer(customerId: string): Promise<Customer | undefined> {
-    const out = await this.#db.send(new GetCommand({ TableName: this.table, Key: keys.customer(customerId) }));
+  async getCustomer(customerId: string, options: { consistent?: boolean } = {}): Promise<Customer | undefined> {
+    const out = await this.#db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: keys.customer(customerId),
+        ConsistentRead: options.consistent === true,
+      }),
+    );
     if (!out.Item) return undefined;
     const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _s, ...customer } = out.Item;
     return customer as Customer;
@@ -205,23 +275,56 @@ export class DynamoOnboardingStore implements OnboardingStore {
     return out.Item as Device | undefined;
   }
 
-  async trustDevice(customerId: string, deviceId: string, softOtpSecretEnc: string, now: Date): Promise<void> {
-    const at = now.toISOString();
-    await this.#db.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.device(customerId, deviceId),
-        UpdateExpression:
-          'SET deviceId = :id, trusted = :yes, trustedAt = :at, trustedVia = :via, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)',
-        ExpressionAttributeValues: {
-          ':id': deviceId,
-          ':yes': true,
-          ':at': at,
-          ':secret': softOtpSecretEnc,
-          ':via': 'CHALLENGE',
-        },
-      }),
+  async trustDevice(customerId: string, trust: DeviceTrust, now: Date): Promise<boolean> {
+    return conditionHolds(
+      this.#db.send(
+        new UpdateCommand(trustedDeviceUpdate(this.table, customerId, trust, now.toISOString(), 'CHALLENGE')),
+      ),
     );
+  }
+
+  async useTrustChallengeAttempt(
+    challengeId: string,
+    customerId: string,
+    deviceId: string,
+    now: Date,
+    maxAttempts: number,
+  ): Promise<TrustChallengeTry> {
+    try {
+      const out = await this.#db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.trustChallenge(challengeId),
+          UpdateExpression: 'SET attempts = if_not_exists(attempts, :zero) + :one',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(usedAt) AND customerId = :c AND deviceId = :d AND expiresAt > :now AND (attribute_not_exists(attempts) OR attempts < :max)',
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':c': customerId,
+            ':d': deviceId,
+            ':now': now.toISOString(),
+            ':max': maxAttempts,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const { pk: _pk, sk: _sk, ttl: _ttl, ...challenge } = out.Attributes ?? {};
+      return { ok: true, challenge: challenge as TrustChallenge };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      // Why not: the tries are spent on a challenge otherwise usable, or it is not usable at all.
+      const { Item: old } = await this.#db.send(
+        new GetCommand({ TableName: this.table, Key: keys.trustChallenge(challengeId), ConsistentRead: true }),
+      );
+      const usable =
+        old !== undefined &&
+        old.usedAt === undefined &&
+        old.customerId === customerId &&
+        old.deviceId === deviceId &&
+        (old.expiresAt as string) > now.toISOString();
+      return { ok: false, why: usable ? 'exhausted' : 'unusable' };
+    }
   }
 
   async consumeTrustChallenge(challengeId: string, customerId: string, deviceId: string, now: Date): Promise<boolean> {
@@ -239,63 +342,70 @@ export class DynamoOnboardingStore implements OnboardingStore {
     );
   }
 
-  async completeKyc({ customerId, profile, guard, device, now }: KycCompletion): Promise<'verified' | 'duplicate'> {
+  async completeKyc({ customerId, expected, profile, guard, device, now }: KycCompletion): Promise<KycOutcome> {
     const at = now.toISOString();
     const expiry = profile.identity?.idExpiryDate;
-    try {
-      await this.#db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.table,
-                Item: { ...keys.identityGuard(guard.kind, guard.value), customerId },
-                ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
-                ExpressionAttributeValues: { ':me': customerId },
-              },
+    const command = new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.table,
+            Item: { ...keys.identityGuard(guard.kind, guard.value), customerId },
+            ConditionExpression: 'attribute_not_exists(pk) OR customerId = :me',
+            ExpressionAttributeValues: { ':me': customerId },
+          },
+        },
+        {
+          Update: {
+            TableName: this.table,
+            Key: keys.customer(customerId),
+            UpdateExpression:
+              'SET #status = :verified, kind = :kind, #identity = :identity, organization = :org, merchant = :merchant, verifiedAt = :at, gsi1pk = :expiryPk, gsi1sk = :me REMOVE rejectionReasons',
+            // RULES.md §5: the identity is fixed by the first KYC. The customer must still be as the
+            // decision read it: same status, same kind, same identity (none before the first KYC).
+            ConditionExpression: `attribute_exists(pk) AND #status = :wasStatus AND kind = :wasKind AND ${
+              expected.idNumberHash
+                ? '#identity.idNumberHash = :wasHash'
+                : 'attribute_not_exists(#identity.idNumberHash)'
+            }`,
+            ExpressionAttributeNames: { '#status': 'status', '#identity': 'identity' },
+            ExpressionAttributeValues: {
+              ':verified': 'VERIFIED',
+              ':kind': profile.kind,
+              ':identity': profile.identity ?? null,
+              ':org': profile.organization ?? null,
+              ':merchant': profile.merchant ?? null,
+              ':at': at,
+              ':expiryPk': expiry ? keys.idExpiryIndex(expiry) : 'IDEXPIRY#none',
+              ':me': customerId,
+              ':wasStatus': expected.status,
+              ':wasKind': expected.kind,
+              ...(expected.idNumberHash ? { ':wasHash': expected.idNumberHash } : {}),
             },
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.customer(customerId),
-                UpdateExpression:
-                  'SET #status = :verified, kind = :kind, #identity = :identity, organization = :org, merchant = :merchant, verifiedAt = :at, gsi1pk = :expiryPk, gsi1sk = :me REMOVE rejectionReasons',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeNames: { '#status': 'status', '#identity': 'identity' },
-                ExpressionAttributeValues: {
-                  ':verified': 'VERIFIED',
-                  ':kind': profile.kind,
-                  ':identity': profile.identity ?? null,
-                  ':org': profile.organization ?? null,
-                  ':merchant': profile.merchant ?? null,
-                  ':at': at,
-                  ':expiryPk': expiry ? keys.idExpiryIndex(expiry) : 'IDEXPIRY#none',
-                  ':me': customerId,
-                },
-              },
-            },
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.device(customerId, device.deviceId),
-                UpdateExpression:
-                  'SET deviceId = :id, trusted = :yes, trustedAt = :at, trustedVia = :via, softOtpSecretEnc = :secret, lastSeenAt = :at, firstSeenAt = if_not_exists(firstSeenAt, :at)',
-                ExpressionAttributeValues: {
-                  ':via': 'KYC',
-                  ':id': device.deviceId,
-                  ':yes': true,
-                  ':at': at,
-                  ':secret': device.softOtpSecretEnc,
-                },
-              },
-            },
-          ],
-        }),
-      );
-      return 'verified';
-    } catch (error) {
-      if (isConditionFailure(error)) return 'duplicate';
-      throw error;
+          },
+        },
+        { Update: trustedDeviceUpdate(this.table, customerId, device, at, 'KYC') },
+      ],
+    });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#db.send(command);
+        return 'verified';
+      } catch (error) {
+        const failed = failedConditions(error);
+        if (failed) {
+          // The customer changed first: decide again; then the device's binding; then the guard.
+          if (failed.includes(1)) return 'changed';
+          if (failed.includes(2)) return 'device-bound';
+          return 'duplicate';
+        }
+        // Another transaction on the same items at the same moment: try again shortly.
+        if (isTransactionConflict(error) && attempt < 4) {
+          await new Promise((done) => setTimeout(done, 25 * 2 ** attempt + Math.random() * 25));
+          continue;
+        }
+        throw error;
+      }
     }
   }
 
