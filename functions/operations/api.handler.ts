@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { container } from '../core/container.ts';
 import { auditSubjects } from '../core/domain/audit.ts';
+import { normalizeIdentifier } from '../core/domain/identifiers.ts';
 import { walletView } from '../core/domain/wallet.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { ok } from '../core/http/result.ts';
 import { audited } from '../core/use-cases/audit.ts';
 import { freezeWallet, unfreezeWallet } from '../core/use-cases/freeze-wallet.ts';
 import { reconcileSafeguarding } from '../core/use-cases/reconcile-safeguarding.ts';
+import { importWatchlist } from '../core/use-cases/watchlist.ts';
 
 /** Why an operator freezes or unfreezes: a reason and a reference (a ticket, a case, a letter). */
 export const freezeBody = z.strictObject({
@@ -17,13 +19,20 @@ export const freezeBody = z.strictObject({
 export const watchlistBody = z.strictObject({
   entries: z
     .array(
-      z.strictObject({
-        kind: z.enum(['WALLET', 'PHONE', 'BANK_ACCOUNT', 'ID_NUMBER']),
-        value: z.string().trim().min(1).max(64),
-        severity: z.enum(['WARN', 'BLOCK']),
-        source: z.enum(['MPS_WARNING_DB', 'SBV_SIMO', 'INTERNAL']),
-        reason: z.string().min(1).max(500),
-      }),
+      z
+        .strictObject({
+          kind: z.enum(['WALLET', 'PHONE', 'BANK_ACCOUNT', 'ID_NUMBER']),
+          value: z.string().trim().min(1).max(64),
+          severity: z.enum(['WARN', 'BLOCK']),
+          source: z.enum(['MPS_WARNING_DB', 'SBV_SIMO', 'INTERNAL']),
+          reason: z.string().min(1).max(500),
+        })
+        // Matched in its canonical form (functions/core/domain/identifiers.ts): a value that has
+        // none (a phone with letters, an ID of punctuation) could never match and is refused.
+        .refine((e) => normalizeIdentifier(e.kind, e.value) !== undefined, {
+          message: 'a phone number, ID number, account number or wallet id of the kind named',
+          path: ['value'],
+        }),
     )
     .max(1000),
 });
@@ -41,18 +50,10 @@ export const handler = apiHandler('operations', {
   'POST /v1/ops/watchlist': endpoint({
     body: watchlistBody,
     idempotent: 'optional',
-    handle: async ({ body, caller }) => {
-      const services = container();
-      // Up to 1,000 entries do not fit one transaction: the audit record is written first, so an
-      // import that fails half-way is still on record, and no entry exists unrecorded.
-      const unique = new Set(body.entries.map((e) => `${e.kind}:${e.value.trim()}`)).size;
-      await audited(services, caller, 'WATCHLIST_IMPORT', auditSubjects.watchlist, {
-        route: 'POST /v1/ops/watchlist',
-        reason: `${unique} entries from ${[...new Set(body.entries.map((e) => e.source))].join(', ') || 'none'}`,
-      });
-      const imported = await services.watchlist.upsert(body.entries, services.clock.now());
-      return ok({ imported });
-    },
+    // Audited first (more than one transaction), then written, then the customers the entries
+    // name are screened at once: frozen (BLOCK) or marked for review (WARN), each with a case.
+    handle: async ({ body, caller }) =>
+      ok(await importWatchlist(container(), caller, body.entries, 'POST /v1/ops/watchlist')),
   }),
   'POST /v1/ops/wallets/{walletId}/freeze': endpoint({
     body: freezeBody,

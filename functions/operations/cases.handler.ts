@@ -3,7 +3,7 @@ import { container } from '../core/container.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { ok } from '../core/http/result.ts';
 import { audited } from '../core/use-cases/audit.ts';
-import { decideCase, listCases } from '../core/use-cases/risk-cases.ts';
+import { decideQueuedCase, listCases } from '../core/use-cases/risk-cases.ts';
 
 export const decisionBody = z.strictObject({
   decision: z.enum(['RELEASE', 'REJECT']),
@@ -28,10 +28,11 @@ export const handler = apiHandler('riskCases', {
   'POST /v1/ops/cases/{caseId}/decision': endpoint({
     body: decisionBody,
     idempotent: 'optional',
-    // The decision and its audit record commit in one transaction (functions/core/use-cases/risk-cases.ts).
+    // The decision and its audit record commit in one transaction (functions/core/use-cases/risk-cases.ts;
+    // a screening case: functions/core/use-cases/watchlist.ts).
     handle: async ({ body, caller, params }) =>
       ok(
-        await decideCase(container(), caller, {
+        await decideQueuedCase(container(), caller, {
           caseId: params.caseId!,
           ...body,
           route: 'POST /v1/ops/cases/{caseId}/decision',

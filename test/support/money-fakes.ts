@@ -17,11 +17,12 @@ import {
   type StoredRefusal,
 } from '../../functions/core/domain/commit-plan.ts';
 import type { Customer } from '../../functions/core/domain/customer.ts';
+import { watchlistMacInput } from '../../functions/core/domain/identifiers.ts';
 import type { LawEnforcementRequest } from '../../functions/core/domain/law-enforcement.ts';
 import type { StatementEntry, SystemAccount } from '../../functions/core/domain/ledger.ts';
 import { defaultRiskConfig, type RiskConfig } from '../../functions/core/domain/risk/config.ts';
 import type { RiskProfile } from '../../functions/core/domain/risk/profile.ts';
-import type { RiskCase } from '../../functions/core/domain/risk-case.ts';
+import type { Case } from '../../functions/core/domain/risk-case.ts';
 import type { Transfer } from '../../functions/core/domain/transfer.ts';
 import type { Wallet, WalletStatus } from '../../functions/core/domain/wallet.ts';
 import type { WalletOrder } from '../../functions/core/domain/wallet-control.ts';
@@ -239,7 +240,7 @@ export class InMemoryLedger implements Ledger {
   readonly watchlist = new Map<string, WatchlistSeverity>();
   readonly phones = new Map<string, string>();
   readonly slots = new Map<string, Slot>();
-  readonly cases = new Map<string, RiskCase>();
+  readonly cases = new Map<string, Case>();
   readonly system = new Map<SystemAccount, number>();
   readonly systemEntries: { account: SystemAccount; transferId: string; amount: number; createdAt: string }[] = [];
   readonly orders: WalletOrder[] = [];
@@ -278,6 +279,8 @@ export class InMemoryLedger implements Ledger {
     else if (slot) items.transfer = clone(slot.transfer);
     const customer = k.customerId ? this.customers.get(k.customerId) : undefined;
     if (customer) items.customer = clone(customer);
+    const payeeCustomer = k.payeeCustomerId ? this.customers.get(k.payeeCustomerId) : undefined;
+    if (payeeCustomer) items.payeeCustomer = clone(payeeCustomer);
     const device = k.device ? this.devices.get(`${k.device.customerId}#${k.device.deviceId}`) : undefined;
     if (device) items.device = clone(device);
     const link = k.link ? this.links.get(`${k.link.walletId}#${k.link.linkId}`) : undefined;
@@ -492,12 +495,12 @@ export class InMemoryLedger implements Ledger {
     return this.monthly.get(`${customerId}#${month}`) ?? 0;
   }
 
-  async getCase(caseId: string): Promise<RiskCase | undefined> {
+  async getCase(caseId: string): Promise<Case | undefined> {
     return clone(this.cases.get(caseId));
   }
 
   async listCases(status: string, limit: number, cursor?: string) {
-    const sortKey = (c: RiskCase) => `${c.createdAt}#${c.caseId}`;
+    const sortKey = (c: Case) => `${c.createdAt}#${c.caseId}`;
     const after = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
     const matching = [...this.cases.values()]
       .filter((c) => c.status === status && (after === undefined || sortKey(c) < after))
@@ -642,7 +645,10 @@ function auditLog(ledger: InMemoryLedger): AuditLog {
 
 function watchlist(ledger: InMemoryLedger, ring: FakeKeyRing): Watchlist {
   return unmodelled<Watchlist>('watchlist', {
-    lookup: async (kind, value) => ledger.watchlist.get(`${kind}#${ring.macSync(`watchlist:${kind}`, value.trim())}`),
+    lookup: async (kind, value) => {
+      const input = watchlistMacInput(kind, value);
+      return input ? ledger.watchlist.get(`${kind}#${ring.macSync(input.purpose, input.value)}`) : undefined;
+    },
   });
 }
 
@@ -696,7 +702,7 @@ export interface MoneyWorld {
   ): Device;
   /** A bank link of a wallet. */
   link(walletId: string, input: { linkId: string; accountNumber: string; status?: BankLink['status'] }): BankLink;
-  /** A watch-list entry, keyed as the real list keys it (keyed hash of the trimmed value). */
+  /** A watch-list entry, keyed as the real list keys it (keyed hash of the canonical value). */
   watch(kind: WatchlistKind, value: string, severity: WatchlistSeverity): void;
   /** A biometric assertion of this person for a challenge (the eKYC provider's verdict). */
   biometric(person: Person, nonce: string, overrides?: Partial<VerdictFields>): string;
@@ -706,6 +712,38 @@ export const fakeStart = '2026-11-10T03:00:00.000Z'; // 10:00 in Hanoi, a Tuesda
 
 /** The soft-OTP secret of every seeded device (the API.md test vector's). */
 export const fakeSoftOtpSecret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+/** Lock-out counters in memory: strict guards count a try when taken, judged ones when judged wrong. */
+function attemptGuards(): Services['guards'] {
+  const counts = new Map<string, { wrong: number; lockedUntil?: number }>();
+  const keyOf = (g: { factor: string; phoneNumber?: string; customerId?: string }) =>
+    `${g.factor}:${g.phoneNumber ?? g.customerId}`;
+  let tries = 0;
+  return {
+    async take(guard, policy, now) {
+      const c = counts.get(keyOf(guard)) ?? { wrong: 0 };
+      if (c.lockedUntil && c.lockedUntil > now.getTime()) return { ok: false, lockedUntil: new Date(c.lockedUntil) };
+      if (policy.judgingAtOnce === undefined) {
+        if (c.wrong >= policy.maxTries) {
+          c.lockedUntil = now.getTime() + policy.lockSeconds * 1000;
+          return { ok: false, lockedUntil: new Date(c.lockedUntil) };
+        }
+        c.wrong++;
+      }
+      counts.set(keyOf(guard), c);
+      return { ok: true, tryId: `try-${tries++}` };
+    },
+    async judged(guard, _tryId, right, policy, now) {
+      const c = counts.get(keyOf(guard)) ?? { wrong: 0 };
+      if (right) c.wrong = 0;
+      else if (policy.judgingAtOnce !== undefined && ++c.wrong >= policy.maxTries) {
+        c.wrong = 0;
+        c.lockedUntil = now.getTime() + policy.lockSeconds * 1000;
+      }
+      counts.set(keyOf(guard), c);
+    },
+  };
+}
 
 export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = {}): MoneyWorld {
   const clock = new FakeClock(options.now ?? fakeStart);
@@ -728,6 +766,7 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
     watchlist: watchlist(ledger, keyRing),
     ekyc,
     sms,
+    otpMessages: unmodelled('otpMessages'),
     identity: unmodelled('identity'),
     keyRing: async () => keyRing,
     walletControl: unmodelled('walletControl'),
@@ -735,6 +774,9 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
     reports: unmodelled('reports'),
     audit: auditLog(ledger),
     devicePolicy: { allowKeyless: true },
+    guards: attemptGuards(),
+    sessions: unmodelled('sessions'),
+    sessionIdleSeconds: 300,
   };
   const openedAt = '2026-10-01T02:00:00.000Z';
 
@@ -853,7 +895,9 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
       return { customerId: input.customerId, walletId };
     },
     watch(kind, value, severity) {
-      ledger.watchlist.set(`${kind}#${keyRing.macSync(`watchlist:${kind}`, value.trim())}`, severity);
+      const input = watchlistMacInput(kind, value);
+      if (!input) throw new Error(`${value} is no ${kind}`);
+      ledger.watchlist.set(`${kind}#${keyRing.macSync(input.purpose, input.value)}`, severity);
     },
     biometric(person, nonce, overrides = {}) {
       return FakeEkyc.assertion({

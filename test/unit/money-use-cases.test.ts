@@ -350,20 +350,16 @@ describe('watch lists (RULES.md §5, §7)', () => {
     });
   });
 
-  // DEFECT (RULES.md §5: "a payee is screened by all its identifiers (wallet, owner's phone,
-  // owner's ID number) however the payer addressed it"): create-transfer.ts screens the payee by
-  // the identifiers the request names (readCreation: payee WALLET, payee PHONE only when
-  // `toPhoneNumber` was sent; dependentItems: the default wallet of a phone's owner). A payee
-  // addressed by wallet id is never screened by its owner's phone, and no payee is ever screened
-  // by its owner's ID number: the BLOCK entry is missed and the transfer goes ahead.
-  it.fails("screens a payee addressed by wallet id by its owner's phone too (DEFECT)", async () => {
+  // RULES.md §5: "a payee is screened by all its identifiers (wallet, owner's phone, owner's ID
+  // number) however the payer addressed it" (create-transfer.ts reads the payee's customer).
+  it("screens a payee addressed by wallet id by its owner's phone too", async () => {
     world.watch('PHONE', bob.phoneNumber, 'BLOCK');
     await expect(create(alice, { ...toBob, toWalletId: bob.walletId }, 'p2p-1')).rejects.toMatchObject({
       reason: 'payee-flagged',
     });
   });
 
-  it.fails("screens a payee by its owner's ID number (DEFECT)", async () => {
+  it("screens a payee by its owner's ID number", async () => {
     world.watch('ID_NUMBER', bob.idNumber, 'BLOCK');
     await expect(
       create(alice, { type: 'P2P', amount: 5 * M, toPhoneNumber: bob.phoneNumber }, 'p2p-1'),

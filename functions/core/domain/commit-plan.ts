@@ -9,7 +9,7 @@ import type { DailyCounters, TransactionGroup } from './authentication-class.ts'
 import type { LawEnforcementRequest } from './law-enforcement.ts';
 import type { EntryType, SystemAccount } from './ledger.ts';
 import type { RefusalReason } from './refusals.ts';
-import type { RiskCase } from './risk-case.ts';
+import type { Case } from './risk-case.ts';
 import { mayFollow, type Transfer, type TransferStatus } from './transfer.ts';
 import type { Wallet } from './wallet.ts';
 import type { WalletOrder } from './wallet-control.ts';
@@ -86,9 +86,11 @@ export interface CommitPlan {
   monthly?: { customerId: string; month: string; amount: number; cap: number };
   /** A risk case opened by this commit, or the decision that closes one (only while OPEN). */
   riskCase?:
-    | { open: RiskCase }
+    | { open: Case }
     | { close: { caseId: string; status: 'RELEASED' | 'REJECTED'; decidedBy: string; note: string; at: string } };
   walletOrders?: WalletOrderWrite[];
+  /** A watch-list entry an operator found not to be this customer (a screening case released). */
+  clearance?: { customerId: string; entry: string };
   lawEnforcementRequest?: LawEnforcementRequest;
   /** Staff and authority changes carry their audit record: no change exists without it (RULES.md §9). */
   audit?: AuditRecord;
@@ -118,7 +120,7 @@ export function checkPlan(plan: CommitPlan): void {
   }
   if (plan.riskCase && 'close' in plan.riskCase)
     assert(plan.audit !== undefined, `${plan.token}: a case decision without its audit`);
-  if (plan.walletOrders?.length || plan.lawEnforcementRequest) {
+  if (plan.walletOrders?.length || plan.lawEnforcementRequest || plan.clearance) {
     assert(plan.audit !== undefined, `${plan.token}: an order without its audit`);
   }
 }

@@ -46,6 +46,12 @@ export interface Customer {
   defaultWalletId?: string;
   /** The expiry date a 30-day warning was sent for, so the job warns once. */
   expiryWarnedFor?: string;
+  /**
+   * Watch-list entries (`<kind>#<keyed hash>`) an operator found not to be this customer (a
+   * screening case RELEASEd as a false positive, e.g. a recycled phone number): they no longer
+   * count against this customer on transfers, nor screen it again at the next import.
+   */
+  screeningCleared?: string[];
 }
 
 /**

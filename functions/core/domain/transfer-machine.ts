@@ -172,7 +172,9 @@ function checkPayee(s: TransferSnapshot, r: TransferRequest): Refusal | undefine
   const payee = s.payee;
   if (!payee || (r.type === 'PAYMENT' && !payee.merchant)) return refusals.payeeNotFound();
   if (payee.walletId === r.walletId) return refusals.selfTransfer();
-  if (payee.status !== 'ACTIVE') return refusals.payeeNotActive();
+  // A BLOCK-listed payee is refused as listed (RULES.md §7 `payee-flagged`, kept with its rule
+  // hits) whatever its status: the import that listed it froze its wallets too (RULES.md §5).
+  if (payee.status !== 'ACTIVE' && s.risk?.watch.payee !== 'BLOCK') return refusals.payeeNotActive();
   return undefined;
 }
 

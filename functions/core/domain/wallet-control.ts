@@ -100,6 +100,8 @@ export interface WalletOrder {
   reference: string;
   /** The law-enforcement request it executes, if any. */
   requestId?: string;
+  /** The watch-list screening case it executes, if any (RULES.md §5). */
+  caseId?: string;
   previousStatus: WalletStatus;
   status: WalletStatus;
   at: string;

@@ -2,7 +2,7 @@ import type { CommitPlan, StoredRefusal } from '../domain/commit-plan.ts';
 import type { Customer } from '../domain/customer.ts';
 import type { StatementEntry, SystemAccount } from '../domain/ledger.ts';
 import type { RiskProfile } from '../domain/risk/profile.ts';
-import type { RiskCase } from '../domain/risk-case.ts';
+import type { Case } from '../domain/risk-case.ts';
 import type { Transfer } from '../domain/transfer.ts';
 import type { Wallet } from '../domain/wallet.ts';
 import type { BankLink } from './link-store.ts';
@@ -14,6 +14,8 @@ export interface MoneyKeys {
   /** The transfer, or the refusal an Idempotency-Key was answered with, under this id. */
   transferId?: string;
   customerId?: string;
+  /** A second customer, the payee's owner (P2P and payments: screened by its identifiers, RULES.md §5). */
+  payeeCustomerId?: string;
   device?: { customerId: string; deviceId: string };
   walletIds?: string[];
   link?: { walletId: string; linkId: string };
@@ -31,6 +33,7 @@ export interface MoneyItems {
   /** The slot of `transferId` holds a refusal, not a transfer. */
   refusal?: StoredRefusal;
   customer?: Customer;
+  payeeCustomer?: Customer;
   device?: Device;
   wallets: Record<string, Wallet>;
   link?: BankLink;
@@ -39,7 +42,7 @@ export interface MoneyItems {
   signIn?: { recentFailures?: number; lastFailureAt?: string };
   watch: { kind: WatchlistKind; valueHash: string; severity: WatchlistSeverity }[];
   phoneOwner?: string;
-  riskCase?: RiskCase;
+  riskCase?: Case;
 }
 
 /**
@@ -70,8 +73,8 @@ export interface Ledger {
   /** Transfers in PROCESSING since before `before`, oldest first. */
   processing(before: string, limit: number): Promise<Transfer[]>;
   monthlyUsed(customerId: string, month: string): Promise<number>;
-  getCase(caseId: string): Promise<RiskCase | undefined>;
-  listCases(status: string, limit: number, cursor?: string): Promise<{ items: RiskCase[]; nextCursor?: string }>;
+  getCase(caseId: string): Promise<Case | undefined>;
+  listCases(status: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }>;
   systemBalance(account: SystemAccount): Promise<number>;
 }
 

@@ -27,4 +27,6 @@ export interface WalletControl {
     to: WalletStatus,
     now: Date,
   ): Promise<'done' | 'conflict'>;
+  /** The freeze and unfreeze orders of a wallet entered at or after `since`, oldest first. */
+  ordersSince(walletId: string, since: string): Promise<WalletOrder[]>;
 }

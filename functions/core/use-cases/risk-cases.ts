@@ -1,5 +1,5 @@
 import { refusals } from '../domain/refusals.ts';
-import { caseView } from '../domain/risk-case.ts';
+import { caseView, isScreeningCase } from '../domain/risk-case.ts';
 import { transferView } from '../domain/transfer.ts';
 import type { Caller } from '../ports/caller.ts';
 import type { MoneyItems, MoneyKeys } from '../ports/ledger.ts';
@@ -8,8 +8,12 @@ import { auditRecord } from './audit.ts';
 import { decideAndCommit } from './transfers/commit-loop.ts';
 import { handToBank } from './transfers/create-transfer.ts';
 import { baseSnapshot, merged } from './transfers/snapshots.ts';
+import { decideScreeningCase } from './watchlist.ts';
 
-/** GET /v1/ops/cases: the operators' queue of transfers held by the risk engine. */
+/**
+ * GET /v1/ops/cases: the operators' queue: transfers held by the risk engine and customers a
+ * watch-list import named (screening cases, functions/core/use-cases/watchlist.ts).
+ */
 export async function listCases(services: Services, status: string, limit: number, cursor?: string) {
   const page = await services.ledger.listCases(status, limit, cursor);
   return { items: page.items.map(caseView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
@@ -29,6 +33,7 @@ export async function decideCase(
   const c = held.riskCase;
   if (!c) throw refusals.caseNotFound();
   if (c.status !== 'OPEN') throw refusals.caseDecided(c.status);
+  if (isScreeningCase(c)) throw refusals.caseNotFound(); // decided by decideQueuedCase
   const first = await services.ledger.read({ transferId: c.transferId, walletIds: [c.walletId] });
   const t = first.transfer;
   const payee = t?.toWalletId ? await services.ledger.read({ walletIds: [t.toWalletId] }) : undefined;
@@ -59,4 +64,18 @@ export async function decideCase(
     ...(close ? { status: close.status, decidedBy: close.decidedBy, note: close.note, decidedAt: close.at } : {}),
   };
   return { case: caseView(decided), transfer: transferView(settled.transfer) };
+}
+
+/**
+ * POST /v1/ops/cases/{id}/decision, whatever the case: a held transfer (`decideCase`) or a
+ * watch-list screening of a customer (functions/core/use-cases/watchlist.ts `decideScreeningCase`).
+ */
+export async function decideQueuedCase(
+  services: Services,
+  caller: Caller,
+  input: { caseId: string; decision: 'RELEASE' | 'REJECT'; note: string; route: string },
+) {
+  const c = await services.ledger.getCase(input.caseId);
+  if (c && isScreeningCase(c)) return decideScreeningCase(services, caller, { ...input, case: c });
+  return decideCase(services, caller, input);
 }

@@ -20,7 +20,17 @@ import type { Wallet } from '../../domain/wallet.ts';
 import { keys, ttlAfter } from './keys.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-export type Role = 'transfer' | 'wallet' | 'entry' | 'system' | 'monthly' | 'case' | 'order' | 'request' | 'audit';
+export type Role =
+  | 'transfer'
+  | 'wallet'
+  | 'entry'
+  | 'system'
+  | 'monthly'
+  | 'case'
+  | 'order'
+  | 'clearance'
+  | 'request'
+  | 'audit';
 export interface Built {
   item: TransactItem;
   role: Role;
@@ -333,6 +343,22 @@ export function orderItems(table: string, w: WalletOrderWrite): Built[] {
     { item: change, role: 'order' },
     { item: order, role: 'order' },
   ];
+}
+
+/** A watch-list entry cleared for a customer (a screening case released as a false positive). */
+export function clearanceItem(table: string, c: NonNullable<CommitPlan['clearance']>): Built {
+  return {
+    role: 'clearance',
+    item: {
+      Update: {
+        TableName: table,
+        Key: keys.customer(c.customerId),
+        UpdateExpression: 'SET screeningCleared = list_append(if_not_exists(screeningCleared, :none), :entry)',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':none': [], ':entry': [c.entry] },
+      },
+    },
+  };
 }
 
 /** The request item of a law-enforcement request; its statement parts were written before it. */

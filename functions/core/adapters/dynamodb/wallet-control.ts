@@ -1,5 +1,5 @@
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { UnlockChallenge, Wallet, WalletStatus } from '../../domain/wallet.ts';
 import type { WalletControl, WalletOrder } from '../../ports/wallet-control.ts';
 import { dynamo, isConditionFailure } from './client.ts';
@@ -71,6 +71,29 @@ export class DynamoWalletControl implements WalletControl {
       { ':one': 1, ':c': challengeId, ':max': maxAttempts, ':locked': 'LOCKED' },
     );
     return outcome === 'done';
+  }
+
+  async ordersSince(walletId: string, since: string): Promise<WalletOrder[]> {
+    const orders: WalletOrder[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.wallet(walletId).pk,
+            ':from': `ORDER#${since}`,
+            ':to': 'ORDER#\uffff',
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const { pk: _pk, sk: _sk, ...order } of out.Items ?? []) orders.push(order as WalletOrder);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return orders;
   }
 
   unlock(wallet: Wallet, challengeId: string, deviceId: string, to: WalletStatus, now: Date) {

@@ -1,5 +1,6 @@
 import { ulid } from 'ulid';
 import type { StoredRefusal } from '../../domain/commit-plan.ts';
+import type { Customer } from '../../domain/customer.ts';
 import type { DeviceProof } from '../../domain/device.ts';
 import { Refusal, refusals } from '../../domain/refusals.ts';
 import { firstView, requestFingerprint, type Transfer, transferIdFor, transferView } from '../../domain/transfer.ts';
@@ -9,7 +10,18 @@ import type { MoneyItems, MoneyKeys } from '../../ports/ledger.ts';
 import type { Services } from '../../ports/services.ts';
 import { issueChallenge } from './challenge.ts';
 import { decideAndCommit, type Settled } from './commit-loop.ts';
-import { baseSnapshot, callingDevice, merged, monthKey, riskInputs, type WatchKey, watchKeys } from './snapshots.ts';
+import {
+  baseSnapshot,
+  callingDevice,
+  identifiersOf,
+  merged,
+  monthKey,
+  readOnce,
+  riskInputs,
+  type Side,
+  type WatchKey,
+  watchKeys,
+} from './snapshots.ts';
 
 export type { TransferRequest } from '../../domain/transfer-machine.ts';
 
@@ -27,8 +39,38 @@ function payeeIdOf(r: TransferRequest, items?: MoneyItems): string | undefined {
   return r.toWalletId ?? items?.customer?.defaultWalletId;
 }
 
-/** Round 1: everything whose key the request names. */
-function firstKeys(input: CreateTransferInput, transferId: string, now: Date, watched: WatchKey[]): MoneyKeys {
+/** How the payer named the payee: a wallet id or a phone number (nothing for bank legs). */
+function payeeAddressOf(r: TransferRequest): string | undefined {
+  const walletId = payeeIdOf(r);
+  if (walletId) return `WALLET#${walletId}`;
+  return r.type === 'P2P' && r.toPhoneNumber ? `PHONE#${r.toPhoneNumber}` : undefined;
+}
+
+/**
+ * Who owns a payee address, as this process last read it: a hint that lets round 1 read the
+ * payee's customer with everything else, so that the payee's own phone and ID number are screened
+ * in round 2 rather than a third round. A hint is used only where the same round confirms it (the
+ * payee wallet's `ownerId`, which never changes, or the phone guard, which changes with a phone
+ * change): a stale hint costs one item read, never a wrong answer. Bounded; oldest out first.
+ */
+const ownerHints = new Map<string, string>();
+const OWNER_HINTS = 10_000;
+
+function rememberOwner(address: string, ownerId: string): void {
+  if (ownerHints.get(address) === ownerId) return;
+  ownerHints.delete(address);
+  if (ownerHints.size >= OWNER_HINTS) ownerHints.delete(ownerHints.keys().next().value!);
+  ownerHints.set(address, ownerId);
+}
+
+/** Round 1: everything whose key the request names (and the payee's customer, when a hint names it). */
+function firstKeys(
+  input: CreateTransferInput,
+  transferId: string,
+  now: Date,
+  watched: WatchKey[],
+  payeeHint: string | undefined,
+): MoneyKeys {
   const r = input.request;
   const payeeId = payeeIdOf(r);
   return {
@@ -41,65 +83,109 @@ function firstKeys(input: CreateTransferInput, transferId: string, now: Date, wa
       : {}),
     monthly: monthKey(input.customerId, now),
     riskProfiles: [r.walletId, ...(payeeId ? [payeeId] : [])],
-    watch: watched,
+    watch: readOnce(watched),
     ...(r.toPhoneNumber ? { phone: r.toPhoneNumber } : {}),
+    ...(payeeHint ? { payeeCustomerId: payeeHint } : {}),
   };
 }
 
 /**
- * Rounds 2 and 3: what depends on round 1. The payer's phone (watch lists, failed sign-ins); the
- * linked account (watch lists); for P2P by phone the payee's customer, then its default wallet.
+ * Round 2 and, only where it cannot be helped, round 3: what depends on round 1 (RULES.md §5, §7:
+ * both sides screened by every identifier they have). The payer's phone and ID number (from its
+ * customer item), failed sign-ins, the linked account (decrypted, then screened). The payee's
+ * owner: for an own-wallet transfer that is the payer, already screened on the payer's side, so
+ * nothing more is read; else its customer item (phone, an organisation's phone, ID number) comes
+ * from round 1 when a hint named it, or is read in round 2 and its entries in round 3. For P2P by
+ * phone, the payee's default wallet (and its entry and risk profile) is read with the entries of
+ * its owner.
  */
 async function dependentItems(services: Services, input: CreateTransferInput, first: MoneyItems) {
   const r = input.request;
+  const byPhone = r.type === 'P2P' && !!r.toPhoneNumber;
+  const payeeId = payeeIdOf(r);
+  const payeeOwner = byPhone ? first.phoneOwner : payeeId ? first.wallets[payeeId]?.ownerId : undefined;
+  const address = payeeAddressOf(r);
+  if (address && payeeOwner) rememberOwner(address, payeeOwner);
+  const own = payeeOwner !== undefined && payeeOwner === input.customerId;
+  let payeeCustomer = own
+    ? first.customer
+    : payeeOwner !== undefined && first.payeeCustomer?.customerId === payeeOwner
+      ? first.payeeCustomer
+      : undefined;
+
+  /** The payee's identifiers (an own wallet's are the payer's) and, by phone, its default wallet. */
+  const payeeSide = async (customer: Customer | undefined) => {
+    const walletId = byPhone ? customer?.defaultWalletId : undefined;
+    const watch = await watchKeys(services, [
+      ...(own ? [] : identifiersOf('payee', customer)),
+      { side: 'payee', kind: 'WALLET', value: walletId },
+    ]);
+    return { walletId, watch, keys: walletId ? { walletIds: [walletId], riskProfiles: [walletId] } : {} };
+  };
+
   const ring = await services.keyRing();
   const account = first.link?.accountNumberEnc ? await ring.decrypt(first.link.accountNumberEnc) : undefined;
   const more = await watchKeys(services, [
-    { side: 'payer', kind: 'PHONE', value: first.customer?.phoneNumber },
+    ...identifiersOf('payer', first.customer),
     // The linked account is where a withdrawal goes, and where a top-up comes from.
     { side: r.type === 'WITHDRAWAL' ? 'payee' : 'payer', kind: 'BANK_ACCOUNT', value: account },
   ]);
-  const payeeOwner = r.toPhoneNumber ? first.phoneOwner : undefined;
+  const payee = payeeCustomer ? await payeeSide(payeeCustomer) : undefined;
+  const readOwner = payeeOwner !== undefined && !payeeCustomer;
   const second = await services.ledger.read({
-    watch: more,
+    watch: readOnce([...more, ...(payee?.watch ?? [])]),
     ...(first.customer ? { signInPhone: first.customer.phoneNumber } : {}),
-    ...(payeeOwner ? { customerId: payeeOwner } : {}),
+    ...(readOwner ? { customerId: payeeOwner } : {}),
+    ...payee?.keys,
   });
-  let payee: MoneyItems | undefined;
-  const payeeWalletId = payeeOwner ? second.customer?.defaultWalletId : undefined;
-  if (payeeWalletId) {
-    const payeeWatch = await watchKeys(services, [{ side: 'payee', kind: 'WALLET', value: payeeWalletId }]);
-    payee = await services.ledger.read({
-      walletIds: [payeeWalletId],
-      riskProfiles: [payeeWalletId],
-      watch: payeeWatch,
-    });
-    more.push(...payeeWatch);
+  let third: MoneyItems | undefined;
+  let late: Awaited<ReturnType<typeof payeeSide>> | undefined;
+  if (readOwner && second.customer) {
+    payeeCustomer = second.customer;
+    late = await payeeSide(payeeCustomer);
+    third = await services.ledger.read({ watch: readOnce(late.watch), ...late.keys });
   }
-  return { second, payee, payeeWalletId, more };
+  const cleared: Partial<Record<Side, readonly string[] | undefined>> = {
+    payer: first.customer?.screeningCleared,
+    payee: payeeCustomer?.screeningCleared,
+  };
+  return {
+    items: [second, ...(third ? [third] : [])],
+    payeeWalletId: payee?.walletId ?? late?.walletId,
+    watched: [...more, ...(payee?.watch ?? []), ...(late?.watch ?? [])],
+    cleared,
+  };
 }
 
 /** The whole snapshot of a creation: round 1, then the rounds that depend on it. */
 async function readCreation(services: Services, input: CreateTransferInput, transferId: string, now: Date) {
   const r = input.request;
   const payeeId = payeeIdOf(r);
+  const address = payeeAddressOf(r);
+  const hint = address ? ownerHints.get(address) : undefined;
   const watched = await watchKeys(services, [
     { side: 'payer', kind: 'WALLET', value: r.walletId },
     { side: 'payee', kind: 'WALLET', value: payeeId },
     { side: 'payee', kind: 'PHONE', value: r.toPhoneNumber },
   ]);
-  const keys = firstKeys(input, transferId, now, watched);
+  const keys = firstKeys(input, transferId, now, watched, hint !== input.customerId ? hint : undefined);
   const first = await services.ledger.read(keys);
-  if (first.transfer || first.refusal) return { items: first, keys, payeeId, watched };
-  const { second, payee, payeeWalletId, more } = await dependentItems(services, input, first);
+  if (first.transfer || first.refusal) return { items: first, keys, payeeId, watched, cleared: {} };
+  const rest = await dependentItems(services, input, first);
   const items: MoneyItems = {
     ...first,
-    wallets: { ...first.wallets, ...payee?.wallets },
-    riskProfiles: { ...first.riskProfiles, ...payee?.riskProfiles },
-    watch: [...first.watch, ...second.watch, ...(payee?.watch ?? [])],
-    ...(second.signIn ? { signIn: second.signIn } : {}),
+    wallets: Object.assign({}, first.wallets, ...rest.items.map((i) => i.wallets)),
+    riskProfiles: Object.assign({}, first.riskProfiles, ...rest.items.map((i) => i.riskProfiles)),
+    watch: [...first.watch, ...rest.items.flatMap((i) => i.watch)],
+    ...(rest.items[0]?.signIn ? { signIn: rest.items[0].signIn } : {}),
   };
-  return { items, keys, payeeId: payeeId ?? payeeWalletId, watched: [...watched, ...more] };
+  return {
+    items,
+    keys,
+    payeeId: payeeId ?? rest.payeeWalletId,
+    watched: [...watched, ...rest.watched],
+    cleared: rest.cleared,
+  };
 }
 
 /** A retried key: the first answer again, or 422 if the key came with another request. */
@@ -152,7 +238,7 @@ export async function createTransfer(
   const device = callingDevice(items, proof, services.devicePolicy);
   const snapshot = (at: Date): TransferSnapshot => ({
     ...baseSnapshot(items, at, input.request.walletId, read.payeeId, device),
-    risk: riskInputs(items, read.watched),
+    risk: riskInputs(items, read.watched, read.cleared),
   });
   const settled = await decideAndCommit(services, {
     lock: [input.request.walletId, read.payeeId],

@@ -1,7 +1,10 @@
 import { businessMonth } from '../../domain/calendar.ts';
+import type { Customer } from '../../domain/customer.ts';
 import { type DevicePolicy, type DeviceProof, isTrustedDevice } from '../../domain/device.ts';
+import { watchlistMacInput } from '../../domain/identifiers.ts';
 import type { WatchlistSeverity } from '../../domain/risk/features.ts';
 import type { RiskInputs } from '../../domain/risk/inputs.ts';
+import { isScreeningCase } from '../../domain/risk-case.ts';
 import type { TransferSnapshot } from '../../domain/transfer-machine.ts';
 import type { MoneyItems, MoneyKeys } from '../../ports/ledger.ts';
 import type { Services } from '../../ports/services.ts';
@@ -18,31 +21,71 @@ export interface WatchKey {
   valueHash: string;
 }
 
-/** Watch-list entries are keyed by a keyed hash of the value (the list holds no phone or ID numbers). */
-export async function watchKeys(
-  services: Services,
-  wanted: { side: Side; kind: WatchlistKind; value: string | undefined }[],
-): Promise<WatchKey[]> {
+/** A value to screen: plain (hashed here), or already the keyed hash (a customer's `identity.idNumberHash`). */
+export type Watched =
+  | { side: Side; kind: WatchlistKind; value: string | undefined }
+  | { side: Side; kind: WatchlistKind; valueHash: string | undefined };
+
+/**
+ * Watch-list entries are keyed by a keyed hash of the canonical value (the list holds no phone or
+ * ID numbers): each value is brought to its canonical form first, as the import does
+ * (functions/core/domain/identifiers.ts `watchlistMacInput`), so `0912 345 678`, `84912345678`
+ * and `+84912345678` are one key. A value that is no identifier of its kind has no entry.
+ */
+export async function watchKeys(services: Services, wanted: Watched[]): Promise<WatchKey[]> {
   const ring = await services.keyRing();
-  const present = wanted.filter((w): w is { side: Side; kind: WatchlistKind; value: string } => !!w.value);
-  return Promise.all(
-    present.map(async (w) => ({
-      side: w.side,
-      kind: w.kind,
-      valueHash: await ring.mac(`watchlist:${w.kind}`, w.value.trim()),
-    })),
+  const keys = await Promise.all(
+    wanted.map(async (w): Promise<WatchKey | undefined> => {
+      if ('valueHash' in w) return w.valueHash ? { side: w.side, kind: w.kind, valueHash: w.valueHash } : undefined;
+      const input = w.value === undefined ? undefined : watchlistMacInput(w.kind, w.value);
+      return input ? { side: w.side, kind: w.kind, valueHash: await ring.mac(input.purpose, input.value) } : undefined;
+    }),
   );
+  return keys.filter((k): k is WatchKey => k !== undefined);
 }
+
+/**
+ * Every identifier of a customer the lists may name (RULES.md §5: a payee is screened by all its
+ * identifiers): the phone it signs in with, an organisation's declared phone, and the ID number of
+ * the individual or of an organisation's legal representative (the person who controls its
+ * wallets), by the keyed hash it is kept under: no decryption. An enterprise code is no ID_NUMBER
+ * and is not screened (the lists name people's ID documents).
+ */
+export const identifiersOf = (side: Side, customer: Customer | undefined): Watched[] =>
+  customer
+    ? [
+        { side, kind: 'PHONE', value: customer.phoneNumber },
+        { side, kind: 'PHONE', value: customer.organization?.phoneNumber },
+        { side, kind: 'ID_NUMBER', valueHash: customer.identity?.idNumberHash },
+      ]
+    : [];
+
+/** The same item asked for once in a read (two written forms, two sides). */
+export const readOnce = (watched: WatchKey[]) => [
+  ...new Map(watched.map((w) => [`${w.kind}#${w.valueHash}`, { kind: w.kind, valueHash: w.valueHash }])).values(),
+];
+
+/** How a customer's clearance of a list entry (a screening case released as a false positive) is written. */
+export const clearanceOf = (w: { kind: WatchlistKind; valueHash: string }) => `${w.kind}#${w.valueHash}`;
 
 const worst = (severities: WatchlistSeverity[]): WatchlistSeverity | undefined =>
   severities.includes('BLOCK') ? 'BLOCK' : severities.includes('WARN') ? 'WARN' : undefined;
 
-/** The risk engine's inputs from the items read (RULES.md §7). */
-export function riskInputs(items: MoneyItems, watched: WatchKey[]): RiskInputs {
+/**
+ * The risk engine's inputs from the items read (RULES.md §7). `cleared` holds, per side, the
+ * entries an operator found to be a false positive for that side's customer (a screening case
+ * RELEASEd): those do not count against that customer.
+ */
+export function riskInputs(
+  items: MoneyItems,
+  watched: WatchKey[],
+  cleared: Partial<Record<Side, readonly string[] | undefined>> = {},
+): RiskInputs {
   const severityOf = (side: Side) =>
     worst(
       items.watch
         .filter((w) => watched.some((x) => x.side === side && x.kind === w.kind && x.valueHash === w.valueHash))
+        .filter((w) => !cleared[side]?.includes(clearanceOf(w)))
         .map((w) => w.severity),
     );
   const payer = severityOf('payer');
@@ -104,6 +147,6 @@ export function baseSnapshot(
     ...(payeeId && items.wallets[payeeId] ? { payee: items.wallets[payeeId] } : {}),
     ...(items.link ? { link: { status: items.link.status } } : {}),
     monthlyUsed: items.monthlyUsed,
-    ...(items.riskCase ? { riskCase: items.riskCase } : {}),
+    ...(items.riskCase && !isScreeningCase(items.riskCase) ? { riskCase: items.riskCase } : {}),
   };
 }
