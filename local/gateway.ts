@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { type CapabilityName, capabilities, type Route, routes } from '../functions/routes.ts';
+import { runAs } from './table-grants.ts';
 
 // The local stand-in for API Gateway + Lambda: an HTTP request becomes the same proxy event the
 // REST API sends, and the same handler answers it. Authentication mirrors the Cognito
@@ -162,7 +163,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     } as Context;
 
     const handler = await handlerFor(route.capability);
-    const result = await handler(event, context);
+    // As the capability's own function: with LOCAL_IAM=enforce, only the DynamoDB actions IAM grants it.
+    const result = await runAs(route.capability, () => handler(event, context));
     res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>), 'x-request-id': requestId });
     res.end(result.body);
   };

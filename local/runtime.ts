@@ -1,9 +1,10 @@
 import { environmentVariables } from '../functions/resources.ts';
-import { capabilities } from '../functions/routes.ts';
+import { type Capability, type CapabilityName, capabilities } from '../functions/routes.ts';
 import { startEngines } from './engines.ts';
 import { type Gateway, startGateway } from './gateway.ts';
 import { type Poller, type SqsHandler, startPoller } from './poller.ts';
 import { type StreamHandler, type StreamPoller, startStreamPoller } from './stream-poller.ts';
+import { runAs, watchTableAccess } from './table-grants.ts';
 
 export interface Runtime {
   url: string;
@@ -19,6 +20,8 @@ export interface Runtime {
  * Handlers run in this process, reading the same environment variables as in Lambda.
  */
 export async function startRuntime(options: { port: number }): Promise<Runtime> {
+  // IAM as AWS applies it, for DynamoDB: each function only the actions functions/routes.ts grants it.
+  if (process.env.LOCAL_IAM === 'enforce') watchTableAccess('enforce');
   const engines = await startEngines();
   Object.assign(process.env, engines.env, {
     POWERTOOLS_TRACE_ENABLED: 'false',
@@ -35,25 +38,31 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
       clientId: engines.env.USER_POOL_CLIENT_ID!,
       sandbox: engines.env.SANDBOX_ENABLED === 'true',
     });
-    for (const capability of Object.values(capabilities)) {
+    for (const [name, capability] of Object.entries(capabilities) as [CapabilityName, Capability][]) {
       if (!capability.needs.walletStream) continue;
       const entry = new URL(`../${capability.entry}`, import.meta.url).href;
       streamPollers.push(
         startStreamPoller({
           endpoint: engines.env.AWS_ENDPOINT_URL_DYNAMODB!,
           table: engines.env[environmentVariables.walletTable]!,
-          handler: async () => ((await import(entry)) as { handler: StreamHandler }).handler,
+          handler: async () => {
+            const { handler } = (await import(entry)) as { handler: StreamHandler };
+            return (event, context) => runAs(name, () => handler(event, context));
+          },
           onError: (error) => console.error('money events', error),
         }),
       );
     }
-    for (const capability of Object.values(capabilities)) {
+    for (const [name, capability] of Object.entries(capabilities) as [CapabilityName, Capability][]) {
       if (capability.needs.settlementQueue !== 'consume') continue;
       const entry = new URL(`../${capability.entry}`, import.meta.url).href;
       pollers.push(
         startPoller({
           queueUrl: engines.env.SETTLEMENT_QUEUE_URL!,
-          handler: async () => ((await import(entry)) as { handler: SqsHandler }).handler,
+          handler: async () => {
+            const { handler } = (await import(entry)) as { handler: SqsHandler };
+            return (event, context) => runAs(name, () => handler(event, context));
+          },
           onError: (error) => console.error('settlement poller', error),
         }),
       );

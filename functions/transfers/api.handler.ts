@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { container } from '../core/container.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { created, ok } from '../core/http/result.ts';
-import { vnd } from '../core/http/validation.ts';
+import { transferAmount } from '../core/http/validation.ts';
 import { authorizeTransfer } from '../core/use-cases/transfers/authorize-transfer.ts';
 import { createTransfer } from '../core/use-cases/transfers/create-transfer.ts';
 import { getTransfer } from '../core/use-cases/transfers/get-transfer.ts';
@@ -13,13 +13,13 @@ const id = z.string().min(1).max(64);
 const description = z.string().max(140).optional();
 
 export const transferBody = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('TOPUP'), walletId: id, amount: vnd, linkId: id, description }),
-  z.strictObject({ type: z.literal('WITHDRAWAL'), walletId: id, amount: vnd, linkId: id, description }),
+  z.strictObject({ type: z.literal('TOPUP'), walletId: id, amount: transferAmount, linkId: id, description }),
+  z.strictObject({ type: z.literal('WITHDRAWAL'), walletId: id, amount: transferAmount, linkId: id, description }),
   z
     .strictObject({
       type: z.literal('P2P'),
       walletId: id,
-      amount: vnd,
+      amount: transferAmount,
       toWalletId: id.optional(),
       toPhoneNumber: phoneNumber.optional(),
       description,
@@ -28,7 +28,7 @@ export const transferBody = z.discriminatedUnion('type', [
       message: 'exactly one of toWalletId and toPhoneNumber',
       path: ['toWalletId'],
     }),
-  z.strictObject({ type: z.literal('PAYMENT'), walletId: id, amount: vnd, merchantId: id, description }),
+  z.strictObject({ type: z.literal('PAYMENT'), walletId: id, amount: transferAmount, merchantId: id, description }),
 ]);
 
 export const factorsBody = z.strictObject({

@@ -2,7 +2,14 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { environmentVariables } from '#functions/resources.ts';
-import { type Capability, capabilities, type Route, routes } from '#functions/routes.ts';
+import {
+  type Capability,
+  capabilities,
+  idempotencyTableActions,
+  type Route,
+  routes,
+  walletTableActions,
+} from '#functions/routes.ts';
 import { type StageName, stages } from '../../lib/config/index.ts';
 import { accessTokenScope, gatewayProblems, unauthenticatedAccess } from '../../lib/constructs/api.ts';
 import { buildStage, templatesOf } from './synth.ts';
@@ -50,6 +57,46 @@ function policyStatements(template: Template): { policy: string; statement: Reco
 }
 
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** The last literal of an ARN built by `Fn::Join`: `:table/<stage>-wallet/index/gsi1` and the like. */
+function dynamoResourceName(resource: unknown, stage: string): string {
+  if (resource === '*') return '*';
+  const json = JSON.stringify(resource);
+  if (/StreamArn/.test(json)) return 'wallet/stream';
+  const table = /:table\/([^"]+)"/.exec(json)?.[1];
+  if (!table) throw new Error(`no table in ${json}`);
+  return table.startsWith(`${stage}-`) ? table.slice(stage.length + 1) : table;
+}
+
+/** Each function's DynamoDB actions (without the `dynamodb:` prefix), by table, index or stream. */
+function dynamoActionsByFunction(template: Template, stage: string): Map<string, Record<string, string[]>> {
+  const resources = template.toJSON().Resources as Resources;
+  const out = new Map<string, Record<string, string[]>>();
+  for (const resource of Object.values(resources)) {
+    if (resource.Type !== 'AWS::Lambda::Function') continue;
+    const roleId = resource.Properties.Role['Fn::GetAtt'][0];
+    const byResource: Record<string, Set<string>> = {};
+    for (const policy of Object.values(resources)) {
+      if (policy.Type !== 'AWS::IAM::Policy') continue;
+      if (!policy.Properties.Roles.some((role: { Ref: string }) => role.Ref === roleId)) continue;
+      for (const statement of policy.Properties.PolicyDocument.Statement) {
+        if (statement.Effect !== 'Allow') continue;
+        const actions = asArray<string>(statement.Action).filter((action) => action.startsWith('dynamodb:'));
+        if (!actions.length) continue;
+        for (const target of asArray<unknown>(statement.Resource)) {
+          const name = dynamoResourceName(target, stage);
+          byResource[name] ??= new Set();
+          for (const action of actions) byResource[name].add(action.slice('dynamodb:'.length));
+        }
+      }
+    }
+    out.set(
+      resource.Properties.FunctionName,
+      Object.fromEntries(Object.entries(byResource).map(([name, actions]) => [name, [...actions].sort()])),
+    );
+  }
+  return out;
+}
 
 /** The actions each function's role may take, by function name. */
 function actionsByFunction(template: Template): Map<string, Set<string>> {
@@ -171,8 +218,10 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       const services = new Set([...actions].map((action) => action.split(':')[0]));
       const usesTables =
         needs.walletTable !== undefined ||
+        needs.walletIndexes !== undefined ||
         needs.idempotencyTable ||
-        (needs.sandboxBank && stages[stage].sandboxEnabled);
+        needs.auditLog !== undefined ||
+        (needs.sandboxBank !== undefined && stages[stage].sandboxEnabled);
       const expected = new Set(['logs', 'xray']);
       if (usesTables) expected.add('dynamodb');
       if (usesTables || needs.dataKey || needs.settlementQueue) expected.add('kms');
@@ -183,9 +232,76 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       expect([...services].sort(), name).toEqual([...expected].sort());
       const cognitoActions = [...actions].filter((action) => action.startsWith('cognito-idp:'));
       expect(cognitoActions.sort(), name).toEqual([...(needs.userPool ?? [])].sort());
-      if (needs.walletTable === 'read' && !needs.idempotencyTable && !needs.sandboxBank) {
-        expect([...actions].filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action))).toEqual([]);
+    }
+  });
+
+  it('grants each function exactly the DynamoDB actions its needs declare, table by table and index by index', () => {
+    const granted = dynamoActionsByFunction(template, stage);
+    const { sandboxEnabled } = stages[stage];
+    const listed: Record<string, Record<string, string[]>> = {};
+    for (const [name, { needs }] of deployedCapabilities(stage)) {
+      const expected: Record<string, string[]> = {};
+      const wallet = walletTableActions(needs, sandboxEnabled);
+      if (wallet.length) expected.wallet = wallet;
+      for (const index of needs.walletIndexes ?? []) expected[`wallet/index/${index}`] = ['Query'];
+      if (needs.idempotencyTable) expected.idempotency = [...idempotencyTableActions];
+      if (needs.sandboxBank && sandboxEnabled) expected['sandbox-bank'] = [...needs.sandboxBank];
+      if (needs.auditLog) expected.audit = needs.auditLog === 'read' ? ['GetItem', 'PutItem', 'Query'] : ['PutItem'];
+      if (needs.walletStream) {
+        expected['wallet/stream'] = ['DescribeStream', 'GetRecords', 'GetShardIterator'];
+        expected['*'] = ['ListStreams'];
       }
+      const sorted = (of: Record<string, string[]>) =>
+        Object.fromEntries(Object.entries(of).map(([resource, actions]) => [resource, [...actions].sort()]));
+      listed[name] = granted.get(`wallet-${stage}-${name}`) ?? {};
+      expect(listed[name], name).toEqual(sorted(expected));
+    }
+    // The list itself, for a reviewer: no Scan anywhere; DeleteItem and BatchWriteItem only where
+    // a capability declares them (the idempotency records of Powertools, a link's guard, the
+    // watch-list import); no function may change or delete audit entries.
+    for (const [name, tables] of Object.entries(listed)) {
+      const needs = capabilities[name as keyof typeof capabilities].needs;
+      for (const [resource, actions] of Object.entries(tables)) {
+        expect(actions, `${name} ${resource}`).not.toContain('Scan');
+        if (resource === 'wallet') {
+          for (const action of ['DeleteItem', 'BatchWriteItem'] as const)
+            expect(actions.includes(action), `${name} ${resource} ${action}`).toBe(
+              needs.walletTable?.includes(action) === true,
+            );
+        }
+        if (resource === 'sandbox-bank') expect(actions).not.toEqual(expect.arrayContaining(['DeleteItem']));
+        if (resource === 'audit') expect(actions.filter((a) => /Update|Delete|BatchWrite/.test(a))).toEqual([]);
+        if (resource.includes('/index/')) expect(actions, `${name} ${resource}`).toEqual(['Query']);
+      }
+    }
+    expect(listed.settlementSweeper).toEqual({ wallet: ['GetItem'], 'wallet/index/gsi1': ['Query'] });
+    expect(
+      Object.entries(listed)
+        .filter(([, tables]) => tables.wallet?.includes('BatchWriteItem'))
+        .map(([name]) => name),
+    ).toEqual(['operations']);
+    expect(
+      Object.entries(listed)
+        .filter(([, tables]) => tables.wallet?.includes('DeleteItem'))
+        .map(([name]) => name),
+    ).toEqual(['linking']);
+  });
+
+  it('lets functions that only read tables decrypt with the storage key, not encrypt', () => {
+    const granted = actionsByFunction(template);
+    for (const [name, { needs }] of deployedCapabilities(stage)) {
+      const tables = granted.get(`wallet-${stage}-${name}`) ?? new Set<string>();
+      const writes = [...tables].some((action) =>
+        /^dynamodb:(PutItem|UpdateItem|DeleteItem|BatchWriteItem)$/.test(action),
+      );
+      const sendsMessages = needs.settlementQueue === 'send' || needs.walletStream;
+      if (!writes && !sendsMessages && !needs.dataKey) {
+        expect(
+          [...tables].filter((action) => /^kms:(Encrypt|ReEncrypt|GenerateDataKey)/.test(action)),
+          name,
+        ).toEqual([]);
+      }
+      if ([...tables].some((action) => action.startsWith('dynamodb:'))) expect(tables, name).toContain('kms:Decrypt');
     }
   });
 
@@ -313,11 +429,11 @@ describe('capabilities that do not exist yet', () => {
         ...capabilities,
         probeConsumer: {
           entry: 'functions/platform/api.handler.ts',
-          needs: { walletTable: 'readWrite', settlementQueue: 'consume' },
+          needs: { walletTable: ['GetItem', 'UpdateItem'], settlementQueue: 'consume' },
         },
         probeProducer: {
           entry: 'functions/platform/api.handler.ts',
-          needs: { walletTable: 'readWrite', idempotencyTable: true, settlementQueue: 'send' },
+          needs: { walletTable: ['GetItem', 'PutItem'], idempotencyTable: true, settlementQueue: 'send' },
         },
       },
       routes: [...routes, { method: 'POST', path: '/v1/infra-probe', capability: 'probeProducer', access: 'customer' }],

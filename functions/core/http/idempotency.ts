@@ -28,15 +28,80 @@ const config = new IdempotencyConfig({
 
 let runOnce: ((request: IdempotentRequest, work: () => Promise<HttpResult>) => Promise<HttpResult>) | undefined;
 
+/**
+ * Answer members that are secrets (a device's soft-OTP `secret` from KYC and device trust, and
+ * any token or password an answer might carry): the record keeps them sealed with the key ring
+ * (AES-256-GCM), never in clear, for the 24 hours it replays the answer.
+ */
+const secretMembers: ReadonlySet<string> = new Set(['secret', 'accessToken', 'idToken', 'refreshToken', 'password']);
+const SEALED = '$sealed';
+
+type Transform = (value: string) => Promise<string>;
+
+/** A copy of `value`, each member (or element) replaced by the transform `at` names for it, if any. */
+async function mapJson(
+  value: unknown,
+  at: (key: string, value: unknown) => Transform | undefined,
+  key = '',
+): Promise<unknown> {
+  const transform = at(key, value);
+  if (transform) return transform(value as string);
+  if (Array.isArray(value)) return Promise.all(value.map((item) => mapJson(item, at)));
+  if (value === null || typeof value !== 'object') return value;
+  const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await mapJson(v, at, k)] as const));
+  return Object.fromEntries(entries);
+}
+
+const hasSecret = (value: unknown, key = ''): boolean =>
+  (secretMembers.has(key) && typeof value === 'string') ||
+  (value !== null && typeof value === 'object' && Object.entries(value).some(([k, v]) => hasSecret(v, k)));
+
+const keyRing = async () => (await import('../container.ts')).container().keyRing();
+
+/** The answer as the idempotency record keeps it: each secret member replaced by `{ $sealed }`. */
+export async function sealAnswer(answer: HttpResult): Promise<HttpResult> {
+  if (!hasSecret(answer.body)) return answer;
+  const ring = await keyRing();
+  const body = await mapJson(answer.body, (key, value) =>
+    secretMembers.has(key) && typeof value === 'string'
+      ? async (secret) => ({ [SEALED]: await ring.encrypt(secret) }) as unknown as string
+      : undefined,
+  );
+  return { ...answer, body };
+}
+
+const isSealed = (value: unknown): value is { [SEALED]: string } =>
+  value !== null &&
+  typeof value === 'object' &&
+  Object.keys(value).length === 1 &&
+  typeof (value as Record<string, unknown>)[SEALED] === 'string';
+
+const hasSealed = (value: unknown): boolean =>
+  isSealed(value) || (value !== null && typeof value === 'object' && Object.values(value).some(hasSealed));
+
+/** The answer as the client gets it, the first time and on a replay: sealed members opened. */
+export async function unsealAnswer(answer: HttpResult): Promise<HttpResult> {
+  if (!hasSealed(answer.body)) return answer;
+  const ring = await keyRing();
+  const body = await mapJson(answer.body, (_key, value) =>
+    isSealed(value) ? () => ring.decrypt(value[SEALED]) : undefined,
+  );
+  return { ...answer, body };
+}
+
 function idempotentRunner() {
-  runOnce ??= makeIdempotent(async (_request: IdempotentRequest, work: () => Promise<HttpResult>) => work(), {
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: runtimeConfig().idempotencyTable,
-      awsSdkV3Client: new DynamoDBClient({ maxAttempts: 4 }),
-    }),
-    config,
-    keyPrefix: 'wallet-http',
-  });
+  // What the function returns is what Powertools stores (and replays): the sealed answer.
+  runOnce ??= makeIdempotent(
+    async (_request: IdempotentRequest, work: () => Promise<HttpResult>) => sealAnswer(await work()),
+    {
+      persistenceStore: new DynamoDBPersistenceLayer({
+        tableName: runtimeConfig().idempotencyTable,
+        awsSdkV3Client: new DynamoDBClient({ maxAttempts: 4 }),
+      }),
+      config,
+      keyPrefix: 'wallet-http',
+    },
+  );
   return runOnce;
 }
 
@@ -51,7 +116,7 @@ export async function withIdempotencyKey(
 ): Promise<HttpResult> {
   config.registerLambdaContext(context);
   try {
-    return await idempotentRunner()(request, work);
+    return await unsealAnswer(await idempotentRunner()(request, work));
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'IdempotencyValidationError')

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxTransferAmount } from '../domain/abuse-limits.ts';
 import { type FieldError, validationFailed } from './problem.ts';
 
 /** Parses with a zod schema; any problem is a 400 `validation-failed` listing each field. */
@@ -14,5 +15,8 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, where: 'body'
 
 /** Money is a positive safe integer number of VND (API.md "Conventions"). */
 export const vnd = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** The amount of one transfer: at most 100,000,000,000 VND (API.md v1.1 "Limits against abuse"). */
+export const transferAmount = z.number().int().positive().max(maxTransferAmount);
 
 export const isoDate = z.iso.date();
