@@ -127,9 +127,14 @@ export const userPool = {
   groups: ['operators', 'compliance'],
   client: {
     name: 'wallet-app',
-    authFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-    accessTokenValidityMinutes: 60,
-    idTokenValidityMinutes: 60,
+    // Only the wallet signs customers in (API.md v1.1): admin-initiated auth, which needs the
+    // sign-in function's IAM permission, and refresh; no USER_PASSWORD_AUTH that would let a
+    // client skip the wallet's lock-out and device checks at Cognito's public endpoint.
+    authFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    // Access tokens live 5 minutes (API.md v1.1 "Sessions end when idle"); the idle limit of a
+    // session is the wallet's (POST /v1/sessions/refresh), the refresh token's own life Cognito's.
+    accessTokenValidityMinutes: 5,
+    idTokenValidityMinutes: 5,
     refreshTokenValidityDays: 30,
   },
 } as const;
@@ -146,6 +151,8 @@ export const environmentVariables = {
   sandbox: 'SANDBOX_ENABLED',
   sandboxBankTable: 'SANDBOX_BANK_TABLE_NAME',
   auditTable: 'AUDIT_TABLE_NAME',
+  /** Seconds a session may stay idle (no refresh) before `POST /v1/sessions/refresh` ends it (default 300). */
+  sessionIdleSeconds: 'SESSION_IDLE_SECONDS',
   /** `allow` or `deny`: whether devices trusted without a key (v1 clients) still count by their id. */
   keylessDevices: 'KEYLESS_DEVICES',
   /** The API's public base URL, stage path included, when it is not the URL API Gateway is called at. */

@@ -40,19 +40,68 @@ export const functionTimeouts = {
   scheduledSeconds: 300,
 } as const;
 
+/**
+ * A DynamoDB item action a function may take on a table (IAM `dynamodb:<action>`). There is no
+ * `Scan` and no `DescribeTable`: no function uses them. `TransactWriteItems` is authorized item by
+ * item (Put → PutItem, Update → UpdateItem, ConditionCheck → ConditionCheckItem, Delete →
+ * DeleteItem), so a transaction's items are listed by those actions.
+ */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'ConditionCheckItem'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
+
+/** The wallet table's global secondary indexes (functions/resources.ts `walletTable`). */
+export type WalletIndex = 'gsi1' | 'gsi2';
+
+/**
+ * What Powertools' idempotency utility does with its table (DynamoDBPersistenceLayer): GetItem
+ * (a record in progress or done), PutItem (the conditional claim), UpdateItem (the answer) and
+ * DeleteItem (a failed run frees the key).
+ */
+export const idempotencyTableActions: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+/** Actions that change items: a function with any of them on a table also encrypts with its key. */
+export const tableWriteActions: readonly TableAction[] = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+
+/**
+ * The actions a function gets on the wallet table in a stage: its declared `walletTable`, plus
+ * PutItem where the stage's SMS are the sandbox outbox (a message is an item of the wallet table,
+ * functions/core/adapters/sandbox/sms-outbox.ts), never in a stage that sends real SMS.
+ */
+export function walletTableActions(needs: Capability['needs'], sandboxEnabled: boolean): TableAction[] {
+  const actions = new Set<TableAction>(needs.walletTable ?? []);
+  if (needs.sms && sandboxEnabled) actions.add('PutItem');
+  return [...actions];
+}
+
 export interface Capability {
   /** Lambda entry file, relative to the project root. */
   readonly entry: string;
   /** What the function may touch; the CDK construct grants exactly this and nothing more. */
   readonly needs: {
-    readonly walletTable?: 'read' | 'readWrite';
+    /**
+     * The DynamoDB actions the function's code takes on the wallet table itself (not its
+     * indexes). Every capability reading a key-ring item (`dataKey`: the wrapped root key,
+     * GetItem, and PutItem on a stage's first cold start) or checking a DPoP proof (an API
+     * capability: PutItem of the proof's `jti`) needs those too.
+     */
+    readonly walletTable?: readonly TableAction[];
+    /** Query on these indexes of the wallet table (granted on each index's ARN, no `index/*`). */
+    readonly walletIndexes?: readonly WalletIndex[];
+    /** Powertools' idempotency records: `idempotencyTableActions`. */
     readonly idempotencyTable?: boolean;
     readonly settlementQueue?: 'send' | 'consume';
     readonly userPool?: readonly string[];
     readonly dataKey?: boolean;
     readonly sms?: boolean;
-    /** The sandbox bank's table: granted only in stages with the sandbox. */
-    readonly sandboxBank?: boolean;
+    /** The sandbox bank's table, these actions: granted only in stages with the sandbox. */
+    readonly sandboxBank?: readonly TableAction[];
     /**
      * Consumes the wallet table's stream (statement entries and transfers): the work that runs
      * after a commit, off the request path (functions/money-events/stream.handler.ts).
@@ -76,71 +125,161 @@ export const capabilities: Record<CapabilityName, Capability> = {
   onboarding: {
     entry: 'functions/onboarding/api.handler.ts',
     needs: {
-      walletTable: 'readWrite',
+      // Registrations, customers, devices, sessions and guards: items read, put and updated
+      // (transactions of Puts and Updates); a customer's wallets are queried in its partition,
+      // then read in one batch. Nothing is deleted.
+      walletTable: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
       idempotencyTable: true,
-      userPool: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminGetUser'],
+      userPool: [
+        'cognito-idp:AdminCreateUser',
+        'cognito-idp:AdminSetUserPassword',
+        'cognito-idp:AdminGetUser',
+        // Sign-in and refresh only through the wallet (admin-initiated auth).
+        'cognito-idp:AdminInitiateAuth',
+      ],
       dataKey: true,
       sms: true,
     },
   },
   idExpiry: {
     entry: 'functions/onboarding/id-expiry.handler.ts',
-    needs: { walletTable: 'readWrite', dataKey: true, sms: true },
+    // Customers by ID expiry day (gsi1), then each read and updated; SMS through SNS (the sandbox
+    // outbox's PutItem in sandbox stages, see walletTableActions).
+    needs: { walletTable: ['GetItem', 'UpdateItem'], walletIndexes: ['gsi1'], dataKey: true, sms: true },
     // 01:00 in Hanoi (18:00 UTC): RULES.md §5 expiry warnings and re-verification.
     schedule: 'cron(0 18 * * ? *)',
   },
   linking: {
     entry: 'functions/linking/api.handler.ts',
-    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, sandboxBank: true },
+    needs: {
+      // A link, its guard and the wallet's link count in one transaction; removing a link
+      // deletes its guard (the transaction's Delete item).
+      walletTable: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      idempotencyTable: true,
+      dataKey: true,
+      // The bank confirms the owner (accounts, cards, movements) and stores a card's token.
+      sandboxBank: ['GetItem', 'Query', 'PutItem'],
+    },
   },
   transfers: {
     entry: 'functions/transfers/api.handler.ts',
-    needs: { walletTable: 'readWrite', idempotencyTable: true, settlementQueue: 'send', dataKey: true, sms: true },
+    needs: {
+      // The money core: one BatchGetItem read, one transaction of Puts and Updates; challenge
+      // attempts and the OTP factor's guard are updates; the statement is a query of the wallet.
+      walletTable: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      idempotencyTable: true,
+      settlementQueue: 'send',
+      dataKey: true,
+      sms: true,
+    },
   },
   settlement: {
     entry: 'functions/settlement/queue.handler.ts',
-    needs: { walletTable: 'readWrite', settlementQueue: 'consume', dataKey: true, sandboxBank: true },
+    needs: {
+      walletTable: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      settlementQueue: 'consume',
+      dataKey: true,
+      // Pull and push: the operation record, a fault taken, the movements in one transaction.
+      sandboxBank: ['GetItem', 'PutItem', 'UpdateItem'],
+    },
   },
   moneyEvents: {
     // After a commit: risk profiles learn from the entries, owners hear of transfers that ended.
     entry: 'functions/money-events/stream.handler.ts',
-    needs: { walletTable: 'readWrite', walletStream: true, sms: true },
+    // Risk profiles read in a batch and replaced whole (conditional PutItem); the owner and the
+    // wallet read for a notice.
+    needs: { walletTable: ['GetItem', 'BatchGetItem', 'PutItem'], walletStream: true, sms: true },
   },
   settlementSweeper: {
     entry: 'functions/settlement/sweeper.handler.ts',
-    needs: { walletTable: 'readWrite', settlementQueue: 'send' },
+    // Reads only: transfers waiting for the bank (gsi1), each read again before it is re-sent.
+    needs: { walletTable: ['GetItem'], walletIndexes: ['gsi1'], settlementQueue: 'send' },
     schedule: 'rate(5 minutes)',
   },
   operations: {
     entry: 'functions/operations/api.handler.ts',
-    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, sandboxBank: true, auditLog: 'append' },
+    needs: {
+      // Ends the owner's sessions at Cognito too when a wallet is locked or frozen.
+      userPool: ['cognito-idp:AdminUserGlobalSignOut'],
+      // Freeze and unfreeze: the wallet updated (or condition-checked when already frozen) and
+      // its order put in one transaction; the watch-list import is a BatchWriteItem of up to
+      // 1,000 entries, then the customers it names are read in batches and screened (their
+      // wallets queried, frozen and a case opened, as a freeze); the reconciliation reads system
+      // balances and the transfers in gsi1.
+      walletTable: [
+        'GetItem',
+        'BatchGetItem',
+        'Query',
+        'ConditionCheckItem',
+        'PutItem',
+        'UpdateItem',
+        'BatchWriteItem',
+      ],
+      walletIndexes: ['gsi1'],
+      idempotencyTable: true,
+      dataKey: true,
+      // The guarantee account and a transfer's status at the bank (reads only).
+      sandboxBank: ['GetItem', 'Query'],
+      auditLog: 'append',
+    },
   },
   riskCases: {
     // Transfers held by the risk engine (RULES.md §7): the operators' queue and decisions.
     entry: 'functions/operations/cases.handler.ts',
-    needs: { walletTable: 'readWrite', idempotencyTable: true, settlementQueue: 'send', sms: true, auditLog: 'append' },
+    needs: {
+      // The queue of cases is gsi1; a held transfer's decision is the money core's read and
+      // transaction; a screening case's release unfreezes (orders queried, wallets updated or
+      // condition-checked, orders put) with the customer's clearance.
+      walletTable: ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem', 'PutItem', 'UpdateItem'],
+      walletIndexes: ['gsi1'],
+      idempotencyTable: true,
+      settlementQueue: 'send',
+      sms: true,
+      auditLog: 'append',
+    },
   },
   compliance: {
     // Law-enforcement requests, AML reports and the audit trail: the `compliance` group's routes.
     entry: 'functions/compliance/api.handler.ts',
-    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true, auditLog: 'read' },
+    needs: {
+      // Ends the owner's sessions at Cognito too when a wallet is locked or frozen.
+      userPool: ['cognito-idp:AdminUserGlobalSignOut'],
+      // A request's freezes (updates or condition checks), its item and its package parts (puts);
+      // the subject's wallets, links and statements are queried; the large-value report is gsi2.
+      walletTable: ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem', 'PutItem', 'UpdateItem'],
+      walletIndexes: ['gsi2'],
+      idempotencyTable: true,
+      dataKey: true,
+      auditLog: 'read',
+    },
   },
   walletControl: {
     // Customers' self-lock and unlock (RULES.md §7): kept apart so locking never waits on another function.
     entry: 'functions/wallet-control/api.handler.ts',
-    needs: { walletTable: 'readWrite', idempotencyTable: true, dataKey: true },
+    needs: {
+      // Ends the owner's sessions at Cognito too when a wallet is locked or frozen.
+      userPool: ['cognito-idp:AdminUserGlobalSignOut'],
+      // Conditional updates of the wallet, its device read, an authentication event put.
+      walletTable: ['GetItem', 'PutItem', 'UpdateItem'],
+      idempotencyTable: true,
+      dataKey: true,
+    },
   },
   safeguardingCheck: {
     entry: 'functions/operations/safeguarding.handler.ts',
-    needs: { walletTable: 'read', sandboxBank: true },
+    // Reads only: system balances, transfers in gsi1, the guarantee account and statuses at the bank.
+    needs: { walletTable: ['GetItem'], walletIndexes: ['gsi1'], sandboxBank: ['GetItem', 'Query'] },
     // Decree 52 Art. 6(3): proven every 15 minutes; the difference is a metric with an alarm.
     schedule: 'rate(15 minutes)',
   },
   sandbox: {
     entry: 'functions/sandbox/api.handler.ts',
     needs: {
-      walletTable: 'readWrite',
-      sandboxBank: true,
+      // The SMS outbox (a query of one phone's messages), money-event progress, and the jobs it
+      // runs on demand (ID expiry, settlement sweeper) with their own reads, updates and SMS.
+      walletTable: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      walletIndexes: ['gsi1'],
+      sandboxBank: ['GetItem', 'Query', 'PutItem'],
       dataKey: true,
       settlementQueue: 'send',
       userPool: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminAddUserToGroup'],
@@ -163,6 +302,7 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/v1/registrations', capability: 'onboarding', access: 'public' },
   { method: 'POST', path: '/v1/registrations/{registrationId}/confirm', capability: 'onboarding', access: 'public' },
   { method: 'POST', path: '/v1/sessions', capability: 'onboarding', access: 'public' },
+  { method: 'POST', path: '/v1/sessions/refresh', capability: 'onboarding', access: 'public' },
   { method: 'GET', path: '/v1/me', capability: 'onboarding', access: 'customer' },
   { method: 'POST', path: '/v1/me/kyc', capability: 'onboarding', access: 'customer' },
   { method: 'POST', path: '/v1/devices/{deviceId}/trust-challenges', capability: 'onboarding', access: 'customer' },

@@ -211,6 +211,7 @@ export async function bootstrapResources(endpoints: EngineEndpoints): Promise<Re
       [environmentVariables.sandbox]: 'true',
       // The local runtime serves v1 clients too (API.md "Device binding": keyless devices by id).
       [environmentVariables.keylessDevices]: 'allow',
+      [environmentVariables.sessionIdleSeconds]: process.env.SESSION_IDLE_SECONDS ?? '300',
       COGNITO_ISSUER: issuer,
       COGNITO_JWKS_URL: `${issuer}/.well-known/jwks.json`,
       AWS_REGION: LOCAL_REGION,

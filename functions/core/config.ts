@@ -15,6 +15,8 @@ const schema = z.object({
   auditTable: z.string().optional(),
   riskConfig: z.string().optional(),
   keylessDevices: z.enum(['allow', 'deny']).default('deny'),
+  /** RULES.md §4: sessions end after inactivity; 5 minutes unless the stage says otherwise. */
+  sessionIdleSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
   publicBaseUrl: z.url().optional(),
   ekycIssuer: z.string().optional(),
   ekycJwksUrl: z.url().optional(),

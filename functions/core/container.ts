@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto';
 import { CognitoIdentityProvider } from './adapters/cognito/cognito-identity-provider.ts';
 import { EnvelopeKeyRing } from './adapters/crypto/envelope-key-ring.ts';
 import { kmsRootKey } from './adapters/crypto/kms-root-key.ts';
+import { DynamoAttemptGuards } from './adapters/dynamodb/attempt-guards.ts';
 import { DynamoAuditLog } from './adapters/dynamodb/audit-log.ts';
 import { dynamo } from './adapters/dynamodb/client.ts';
 import { DynamoLawEnforcementStore } from './adapters/dynamodb/law-enforcement.ts';
 import { DynamoLedger } from './adapters/dynamodb/ledger.ts';
 import { DynamoLinkStore } from './adapters/dynamodb/link-store.ts';
 import { DynamoOnboardingStore } from './adapters/dynamodb/onboarding-store.ts';
+import { DynamoOtpMessageLimit } from './adapters/dynamodb/otp-message-limit.ts';
 import { DynamoReportStore } from './adapters/dynamodb/reports.ts';
 import { DynamoRiskProfiles } from './adapters/dynamodb/risk-profiles.ts';
+import { DynamoSessions } from './adapters/dynamodb/sessions.ts';
 import { DynamoWalletControl } from './adapters/dynamodb/wallet-control.ts';
 import { DynamoWalletStore } from './adapters/dynamodb/wallet-store.ts';
 import { DynamoWatchlist } from './adapters/dynamodb/watchlist.ts';
@@ -75,6 +78,7 @@ export function container(): Services {
       now: () => now(),
     }),
     sms: config.sandboxEnabled ? new SandboxSmsOutbox(config.walletTable, () => now()) : new SnsSmsSender(),
+    otpMessages: new DynamoOtpMessageLimit(config.walletTable),
     identity: new CognitoIdentityProvider(config.userPoolId ?? '', config.userPoolClientId ?? ''),
     keyRing: keyRingOnce,
     walletControl: new DynamoWalletControl(config.walletTable),
@@ -82,6 +86,9 @@ export function container(): Services {
     reports: new DynamoReportStore(config.walletTable),
     audit: new DynamoAuditLog(config.auditTable),
     devicePolicy: { allowKeyless: config.keylessDevices === 'allow' },
+    guards: new DynamoAttemptGuards(config.walletTable),
+    sessions: new DynamoSessions(config.walletTable),
+    sessionIdleSeconds: config.sessionIdleSeconds,
   };
   return services;
 }

@@ -15,13 +15,20 @@ import { learnFromEntries, notifyOutcomes } from '../core/use-cases/money-events
 // filter). Risk profiles learn from the entries; owners hear of transfers that ended.
 
 type Image = Record<string, unknown>;
+type Raw = Record<string, { S?: string }> | undefined;
 const image = (raw: Record<string, unknown> | undefined): Image | undefined =>
   raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
+/** The key attributes, read without unmarshalling the rest of the image. */
+const keyOf = (record: DynamoDBRecord) => {
+  const keys = record.dynamodb?.Keys as Raw;
+  return { pk: keys?.pk?.S ?? '', sk: keys?.sk?.S ?? '' };
+};
 
 function entryOf(record: DynamoDBRecord): LearntEntry | undefined {
+  const { pk, sk } = keyOf(record);
+  if (record.eventName !== 'INSERT' || !pk.startsWith('WALLET#') || !sk.startsWith('ENTRY#')) return undefined;
   const item = image(record.dynamodb?.NewImage);
-  const walletEntry = String(item?.pk).startsWith('WALLET#') && String(item?.sk).startsWith('ENTRY#');
-  if (record.eventName !== 'INSERT' || !item || !walletEntry) return undefined;
+  if (!item) return undefined;
   return {
     walletId: item.walletId as string,
     version: Number(String(item.sk).slice('ENTRY#'.length)),
@@ -34,17 +41,33 @@ function entryOf(record: DynamoDBRecord): LearntEntry | undefined {
 }
 
 function transferChange(record: DynamoDBRecord): { before?: Transfer; after: Transfer } | undefined {
+  const raw = record.dynamodb?.NewImage as Raw;
+  // A refusal kept for an Idempotency-Key is no transfer: nothing to tell anyone.
+  if (keyOf(record).sk !== 'TRANSFER' || !raw || raw.kind?.S === 'REFUSAL') return undefined;
   const after = image(record.dynamodb?.NewImage);
-  if (!after || after.sk !== 'TRANSFER' || after.kind === 'REFUSAL') return undefined;
+  if (!after) return undefined;
   const before = image(record.dynamodb?.OldImage);
   return { ...(before ? { before: before as unknown as Transfer } : {}), after: after as unknown as Transfer };
+}
+
+/**
+ * A record that cannot be read would fail every retry and hold the stream up behind it: it is
+ * logged (by its keys, no personal data) and passed over.
+ */
+function readable<T>(record: DynamoDBRecord, read: (r: DynamoDBRecord) => T | undefined): T | undefined {
+  try {
+    return read(record);
+  } catch (error) {
+    logger.error('stream record not readable', { keys: keyOf(record), error: (error as Error).message });
+    return undefined;
+  }
 }
 
 /** One batch of stream records; a failure fails the batch, which the event source retries (bisecting). */
 export async function moneyEvents(event: DynamoDBStreamEvent): Promise<void> {
   const services = container();
-  const entries = event.Records.flatMap((r) => entryOf(r) ?? []);
-  const transfers = event.Records.flatMap((r) => transferChange(r) ?? []);
+  const entries = event.Records.flatMap((r) => readable(r, entryOf) ?? []);
+  const transfers = event.Records.flatMap((r) => readable(r, transferChange) ?? []);
   // Learning is idempotent per entry (`appliedVersion`): a retried batch changes nothing twice.
   await learnFromEntries(services, entries);
   await notifyOutcomes(services, transfers);

@@ -1,16 +1,25 @@
 import { container } from '../core/container.ts';
 import { walletView } from '../core/domain/wallet.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
+import { validationFailed } from '../core/http/problem.ts';
 import { created, ok } from '../core/http/result.ts';
 import { confirmRegistration } from '../core/use-cases/confirm-registration.ts';
 import { getMe } from '../core/use-cases/get-me.ts';
 import { registerPhone } from '../core/use-cases/register-phone.ts';
-import { signIn } from '../core/use-cases/sign-in.ts';
+import { refreshSession, signIn } from '../core/use-cases/sign-in.ts';
 import { startDeviceTrust } from '../core/use-cases/start-device-trust.ts';
 import { submitKyc } from '../core/use-cases/submit-kyc.ts';
 import { trustDevice } from '../core/use-cases/trust-device.ts';
 import { listWallets, openWallet, ownWallet } from '../core/use-cases/wallets.ts';
-import { confirmationBody, emptyBody, kycBody, registrationBody, sessionBody, trustBody } from './schemas.ts';
+import {
+  confirmationBody,
+  emptyBody,
+  kycBody,
+  refreshBody,
+  registrationBody,
+  sessionBody,
+  trustBody,
+} from './schemas.ts';
 
 export const handler = apiHandler('onboarding', {
   'POST /v1/registrations': endpoint({
@@ -24,7 +33,18 @@ export const handler = apiHandler('onboarding', {
   }),
   'POST /v1/sessions': endpoint({
     body: sessionBody,
-    handle: async ({ body }) => ok(await signIn(container(), body)),
+    handle: async ({ body, deviceProof }) => ok(await signIn(container(), body, deviceProof)),
+  }),
+  'POST /v1/sessions/refresh': endpoint({
+    body: refreshBody,
+    handle: async ({ body, deviceId, deviceProof }) => {
+      if (!deviceId) {
+        throw validationFailed('X-Device-Id is required to refresh a session.', [
+          { name: 'X-Device-Id', reason: 'required, 1-128 characters' },
+        ]);
+      }
+      return ok(await refreshSession(container(), { refreshToken: body.refreshToken, deviceId }, deviceProof));
+    },
   }),
   'GET /v1/me': endpoint({
     handle: async ({ caller }) => ok(await getMe(container(), caller.subject)),
@@ -32,7 +52,8 @@ export const handler = apiHandler('onboarding', {
   'POST /v1/me/kyc': endpoint({
     body: kycBody,
     idempotent: 'optional',
-    handle: async ({ body, caller, deviceId }) => ok(await submitKyc(container(), caller.subject, deviceId, body)),
+    handle: async ({ body, caller, deviceId, deviceProof }) =>
+      ok(await submitKyc(container(), caller.subject, deviceId, body, deviceProof)),
   }),
   'POST /v1/devices/{deviceId}/trust-challenges': endpoint({
     body: emptyBody,
@@ -43,8 +64,8 @@ export const handler = apiHandler('onboarding', {
   'POST /v1/devices/{deviceId}/trust': endpoint({
     body: trustBody,
     idempotent: 'optional',
-    handle: async ({ body, caller, params }) =>
-      ok(await trustDevice(container(), caller.subject, params.deviceId!, body)),
+    handle: async ({ body, caller, params, deviceProof }) =>
+      ok(await trustDevice(container(), caller.subject, params.deviceId!, body, deviceProof)),
   }),
   'POST /v1/wallets': endpoint({
     body: emptyBody,

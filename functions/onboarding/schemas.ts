@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { isCccdNumber } from '../core/domain/kyc.ts';
 import { passwordProblems } from '../core/domain/password.ts';
@@ -39,6 +40,9 @@ export const sessionBody = z.strictObject({
   deviceId,
 });
 
+/** A refresh token as Cognito issues it: an opaque string, never logged. */
+export const refreshBody = z.strictObject({ refreshToken: z.string().min(20).max(4096) });
+
 export const emptyBody = z.strictObject({});
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -53,10 +57,34 @@ const person = {
   ekycAssertion: z.string().min(20).max(8192),
 };
 
+/** A P-256 coordinate: 32 bytes, base64url without padding (RFC 7518 §6.2.1.2), written canonically. */
+const coordinate = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{43}$/, '32 bytes in base64url, without padding')
+  .refine((v) => Buffer.from(v, 'base64url').toString('base64url') === v, '32 bytes in base64url, without padding');
+
+const isP256Point = (jwk: { kty: string; crv: string; x: string; y: string }): boolean => {
+  try {
+    createPublicKey({ key: jwk, format: 'jwk' });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The device's public key (API.md v1.1 "Device binding", RFC 9449): an EC P-256 JWK with its
+ * public members only (a private `d`, or any other member, is refused), a point on the curve.
+ */
+export const devicePublicKey = z
+  .strictObject({ kty: z.literal('EC'), crv: z.literal('P-256'), x: coordinate, y: coordinate })
+  .refine(isP256Point, 'a point on the P-256 curve');
+
 export const individualKyc = z.strictObject({
   kind: z.literal('INDIVIDUAL'),
   ...person,
   idDocumentType: z.literal('CCCD_CHIP'),
+  devicePublicKey: devicePublicKey.optional(),
 });
 
 export const organizationKyc = z.strictObject({
@@ -73,6 +101,8 @@ export const organizationKyc = z.strictObject({
   phoneNumber: z.string().regex(/^(\+84|0)\d{9,10}$/, 'a Vietnamese phone number'),
   legalRepresentative: z.strictObject(person),
   merchant: z.strictObject({ displayName: text(100), mcc: z.string().regex(/^\d{4}$/, 'a 4-digit MCC') }).optional(),
+  /** The representative's device, the one calling. */
+  devicePublicKey: devicePublicKey.optional(),
 });
 
 export const kycBody = z.discriminatedUnion('kind', [individualKyc, organizationKyc]);
@@ -80,4 +110,10 @@ export const kycBody = z.discriminatedUnion('kind', [individualKyc, organization
 export const trustBody = z.strictObject({
   challengeId: z.string().min(1).max(64),
   biometricAssertion: z.string().min(20).max(8192),
+  /** The SMS OTP sent for the challenge: needed with a match against the provider's own database. */
+  otp: z
+    .string()
+    .regex(/^\d{6}$/, 'six digits')
+    .optional(),
+  devicePublicKey: devicePublicKey.optional(),
 });

@@ -67,6 +67,8 @@ export const stageConfigSchema = z
      * `X-Device-Id` alone. Production: no; a stage that must serve v1 apps may say yes for a while.
      */
     allowKeylessDevices: z.boolean().default(false),
+    /** RULES.md §4: a session idle longer than this cannot be refreshed (provider's choice; 5 minutes). */
+    sessionIdleSeconds: z.number().int().min(60).max(86_400).default(300),
     /** The API's public base URL with its stage path, when clients reach it by a custom domain (DPoP `htu`). */
     publicBaseUrl: z.url({ protocol: /^https$/ }).optional(),
     /**

@@ -16,6 +16,7 @@ export const stages: Record<StageName, StageDefaults> = {
     cognitoThreatProtection: false,
     // Test apps of the v1 contract sign no DPoP proofs yet (API.md "Device binding").
     allowKeylessDevices: true,
+    sessionIdleSeconds: 300,
   },
   production: {
     stage: 'production',
@@ -29,6 +30,8 @@ export const stages: Record<StageName, StageDefaults> = {
     cognitoThreatProtection: false,
     // Devices count as themselves only with a DPoP proof of their bound key.
     allowKeylessDevices: false,
+    // RULES.md §4: sessions end after 5 minutes without activity.
+    sessionIdleSeconds: 300,
     // ekyc: { issuer: '...', jwksUrl: 'https://...' } once the eKYC provider is contracted.
   },
 };

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -12,18 +13,18 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { environmentVariables, settlementQueue, walletStreamFilters } from '#functions/resources.ts';
 import {
-  environmentVariables,
-  idempotencyTable,
-  sandboxBankTable,
-  settlementQueue,
-  walletStreamFilters,
-  walletTable,
-} from '#functions/resources.ts';
-import { type Capability, functionTimeouts } from '#functions/routes.ts';
+  type Capability,
+  functionTimeouts,
+  idempotencyTableActions,
+  type TableAction,
+  tableWriteActions,
+  walletTableActions,
+} from '#functions/routes.ts';
 import { removalPolicyOf, type StageConfig } from '../config/index.ts';
 import type { WalletResources } from '../stacks/stateful-stack.ts';
-import { acknowledge, nagResourceString } from './nag.ts';
+import { acknowledge } from './nag.ts';
 
 /** The project root: entries in routes.ts and package-lock.json are relative to it. */
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -38,6 +39,20 @@ export const esmRequireBanner =
 /** functions/routes.ts `functionTimeouts`: the money path's retry budget is derived from the same figure. */
 const requestTimeout = Duration.seconds(functionTimeouts.requestSeconds);
 const scheduledJobTimeout = Duration.seconds(functionTimeouts.scheduledSeconds);
+
+interface TableGrant {
+  readonly table: dynamodb.ITable;
+  readonly actions: readonly TableAction[];
+  readonly indexes: readonly string[];
+}
+
+const writes = (grant: TableGrant): boolean => grant.actions.some((action) => tableWriteActions.includes(action));
+
+/** CDK's key actions for a table grant: read (Decrypt, DescribeKey), plus write where items change. */
+function storageKeyActions(grants: readonly TableGrant[]): string[] {
+  const read = ['kms:Decrypt', 'kms:DescribeKey'];
+  return grants.some(writes) ? [...read, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'] : read;
+}
 
 export interface WalletFunctionProps {
   /** Capability name: the function is `wallet-<stage>-<name>`. */
@@ -88,6 +103,7 @@ export class WalletFunction extends Construct {
       sandbox: String(config.sandboxEnabled),
       riskConfig: config.risk ? JSON.stringify(config.risk) : undefined,
       keylessDevices: config.allowKeylessDevices ? 'allow' : 'deny',
+      sessionIdleSeconds: String(config.sessionIdleSeconds),
       publicBaseUrl: config.publicBaseUrl,
       ekycIssuer: config.ekyc?.issuer,
       ekycJwksUrl: config.ekyc?.jwksUrl,
@@ -144,15 +160,33 @@ export class WalletFunction extends Construct {
     this.acknowledgeFindings(props);
   }
 
-  private grantNeeds({ capability, resources }: WalletFunctionProps): void {
+  private grantNeeds({ capability, config, resources }: WalletFunctionProps): void {
     const { needs } = capability;
     const fn = this.function;
 
-    if (needs.walletTable === 'read') resources.walletTable.grantReadData(fn);
-    if (needs.walletTable === 'readWrite') resources.walletTable.grantReadWriteData(fn);
-    if (needs.idempotencyTable) resources.idempotencyTable.grantReadWriteData(fn);
-    // The sandbox bank's books exist only where the sandbox is enabled; elsewhere nothing to grant.
-    if (needs.sandboxBank && resources.sandboxBankTable) resources.sandboxBankTable.grantReadWriteData(fn);
+    // Each table: exactly the item actions the capability's code takes (functions/routes.ts), on
+    // the table's own ARN; Query on an index only on that index's ARN. No Scan anywhere, and
+    // DeleteItem or BatchWriteItem only where a capability declares it.
+    const tables = this.tableGrants(capability, config.sandboxEnabled, resources);
+    for (const { table, actions, indexes } of tables) {
+      if (actions.length) {
+        iam.Grant.addToPrincipal({
+          grantee: fn,
+          actions: actions.map((action) => `dynamodb:${action}`),
+          resourceArns: [table.tableArn],
+        });
+      }
+      if (indexes.length) {
+        iam.Grant.addToPrincipal({
+          grantee: fn,
+          actions: ['dynamodb:Query'],
+          resourceArns: indexes.map((index) => `${table.tableArn}/index/${index}`),
+        });
+      }
+    }
+    // What CDK's table grants added for tables encrypted with the customer-managed storage key:
+    // decrypt to read, and encrypt (ReEncrypt*, GenerateDataKey*) where the function writes.
+    if (tables.length) resources.storageKey.grant(fn, ...storageKeyActions(tables));
 
     // The audit trail is append-only (RULES.md §9): PutItem, plus Query and GetItem for readers;
     // never UpdateItem, DeleteItem or BatchWriteItem (test/infra/audit.test.ts).
@@ -234,8 +268,26 @@ export class WalletFunction extends Construct {
     );
   }
 
+  /** The tables this function may use in its stage, with the item actions and the indexes it queries. */
+  private tableGrants(capability: Capability, sandboxEnabled: boolean, resources: WalletResources): TableGrant[] {
+    const { needs } = capability;
+    const grants: TableGrant[] = [];
+    const wallet = walletTableActions(needs, sandboxEnabled);
+    if (wallet.length || needs.walletIndexes?.length) {
+      grants.push({ table: resources.walletTable, actions: wallet, indexes: [...(needs.walletIndexes ?? [])] });
+    }
+    if (needs.idempotencyTable) {
+      grants.push({ table: resources.idempotencyTable, actions: [...idempotencyTableActions], indexes: [] });
+    }
+    // The sandbox bank's books exist only where the sandbox is enabled; elsewhere nothing to grant.
+    if (needs.sandboxBank?.length && resources.sandboxBankTable) {
+      grants.push({ table: resources.sandboxBankTable, actions: [...needs.sandboxBank], indexes: [] });
+    }
+    return grants;
+  }
+
   /** The wildcard findings the grants above produce, each acknowledged with why it is needed. */
-  private acknowledgeFindings({ capability, resources }: WalletFunctionProps): void {
+  private acknowledgeFindings({ capability, config, resources }: WalletFunctionProps): void {
     const { needs } = capability;
     const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');
     if (defaultPolicy) {
@@ -245,34 +297,17 @@ export class WalletFunction extends Construct {
           ? 'Only xray:PutTraceSegments, xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (added by the stream event source) use "*": neither X-Ray nor ListStreams supports resource-level permissions (Service Authorization Reference).'
           : 'Only xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) use "*": X-Ray supports no resource-level permissions for them (Service Authorization Reference, AWS X-Ray).',
       });
-      const sandboxBank = needs.sandboxBank ? resources.sandboxBankTable : undefined;
-      const encryptsWithStorageKey =
-        needs.walletTable === 'readWrite' ||
-        needs.idempotencyTable ||
-        sandboxBank !== undefined ||
-        needs.settlementQueue === 'send';
-      if (encryptsWithStorageKey) {
+      // Writers of a table, senders to the settlement queue and a stream consumer (its failure
+      // queue) encrypt with the storage key: the key actions CDK grants for that end in `*`.
+      const writesTables = this.tableGrants(capability, config.sandboxEnabled, resources).some(writes);
+      if (writesTables || needs.settlementQueue === 'send' || needs.walletStream) {
         const reason =
-          'From the CDK grant on a table or queue encrypted with the customer-managed storage key: scoped to that one key ARN; DynamoDB and SQS call these variants to write encrypted items and messages.';
+          'Key actions for writing a table or queue encrypted with the customer-managed storage key (as CDK grants them): scoped to that one key ARN; DynamoDB and SQS call these variants to write encrypted items and messages.';
         acknowledge(
           defaultPolicy,
           { id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]', reason },
           { id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason },
         );
-      }
-      const indexedTables = [
-        needs.walletTable ? { table: resources.walletTable, definition: walletTable } : undefined,
-        needs.idempotencyTable ? { table: resources.idempotencyTable, definition: idempotencyTable } : undefined,
-        sandboxBank ? { table: sandboxBank, definition: sandboxBankTable } : undefined,
-      ];
-      for (const entry of indexedTables) {
-        if (!entry || entry.definition.globalSecondaryIndexes.length === 0) continue;
-        const { table, definition } = entry;
-        const indexNames = definition.globalSecondaryIndexes.map((index) => index.indexName).join(', ');
-        acknowledge(defaultPolicy, {
-          id: `AwsSolutions-IAM5[Resource::${nagResourceString(this, `${table.tableArn}/index/*`)}]`,
-          reason: `From the CDK table grant: the global secondary indexes (${indexNames}) of this one table, named by its physical name; no other table.`,
-        });
       }
     }
     const smsPolicy = this.node.tryFindChild('SmsPolicy');

@@ -8,6 +8,18 @@ export const otpPolicy = {
   maxAttempts: 5,
 } as const;
 
+/**
+ * A customer's SMS OTP factor (API.md v1.1): 5 wrong entries across all challenges lock it for
+ * 30 minutes (RULES.md §3 allows up to 10).
+ */
+export const otpFactorPolicy = {
+  maxTries: 5,
+  lockSeconds: 30 * 60,
+  // Tries checked at the same moment (a customer may rightly authorise several transfers at
+  // once); wrong entries beyond the limit while they are checked still lock the factor.
+  judgingAtOnce: 10,
+} as const;
+
 export function generateOtp(): string {
   return String(randomInt(0, 10 ** otpPolicy.digits)).padStart(otpPolicy.digits, '0');
 }

@@ -5,7 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { type CapabilityName, type Route, routeKey, routes } from '../../routes.ts';
+import { type CapabilityName, capabilities, type Route, routeKey, routes } from '../../routes.ts';
 import { DynamoProofReplayGuard } from '../adapters/dynamodb/proof-replay.ts';
 import { runtimeConfig } from '../config.ts';
 import type { DeviceProof } from '../domain/device.ts';
@@ -16,6 +16,7 @@ import type { ProofReplayGuard } from '../ports/proof-replay.ts';
 import { type Caller, callerFromClaims } from './caller.ts';
 import { verifyProof } from './dpop.ts';
 import { idempotencyKeyPolicy, withIdempotencyKey } from './idempotency.ts';
+import { jsonTooDeep, maxJsonDepth } from './json-depth.ts';
 import { notFound, Problem, validationFailed } from './problem.ts';
 import { asProblem } from './problems.ts';
 import { type HttpResult, toProxyResult } from './result.ts';
@@ -64,6 +65,12 @@ function header(event: APIGatewayProxyEvent, name: string): string | undefined {
 function parseJson(raw: string | null, isBase64: boolean): unknown {
   if (raw === null || raw === undefined || raw.trim() === '') return {};
   const text = isBase64 ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  // Before JSON.parse: nothing may walk a body nested deeper than the contract allows.
+  if (jsonTooDeep(text)) {
+    throw validationFailed(`The body is nested deeper than ${maxJsonDepth} levels.`, [
+      { name: 'body', reason: `at most ${maxJsonDepth} levels of arrays and objects` },
+    ]);
+  }
   try {
     return JSON.parse(text);
   } catch {
@@ -72,8 +79,11 @@ function parseJson(raw: string | null, isBase64: boolean): unknown {
 }
 
 function authorize(route: Route, event: APIGatewayProxyEvent): { caller: Caller; deviceId: string } {
-  if (route.access === 'public' || route.access === 'sandbox')
-    return { caller: { subject: '', groups: [] }, deviceId: '' };
+  // Public routes pass the device along when it names itself (the session refresh needs it).
+  if (route.access === 'public' || route.access === 'sandbox') {
+    const named = route.access === 'public' ? (header(event, 'x-device-id')?.trim() ?? '') : '';
+    return { caller: { subject: '', groups: [] }, deviceId: named.length <= 128 ? named : '' };
+  }
   const caller = callerFromClaims(event.requestContext?.authorizer?.claims);
   if (route.access !== 'customer' && !caller.groups.includes(route.access)) {
     throw new Problem(403, 'forbidden', `Only members of ${route.access} may call this.`);
@@ -118,7 +128,12 @@ async function deviceProofOf(event: APIGatewayProxyEvent): Promise<DeviceProof |
 
 async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, context: Context): Promise<HttpResult> {
   const { caller, deviceId } = authorize(route, event);
-  const deviceProof = route.access === 'sandbox' ? undefined : await deviceProofOf(event);
+  // A proof's `jti` is remembered in the wallet table (PutItem): a capability without that grant
+  // (GET /health) takes no proof rather than fail on IAM.
+  const deviceProof =
+    route.access === 'sandbox' || !capabilities[route.capability].needs.walletTable?.includes('PutItem')
+      ? undefined
+      : await deviceProofOf(event);
   const key = e.idempotent ? idempotencyKey(event, e.idempotent !== 'optional') : undefined;
   const rawBody = e.body ? parseJson(event.body, event.isBase64Encoded) : undefined;
   const run = () =>

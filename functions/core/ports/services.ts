@@ -1,5 +1,6 @@
 import type { DevicePolicy } from '../domain/device.ts';
 import type { RiskConfig } from '../domain/risk/config.ts';
+import type { AttemptGuards } from './attempt-guards.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { BankPort } from './bank.ts';
 import type { Clock } from './clock.ts';
@@ -10,8 +11,10 @@ import type { LawEnforcementStore } from './law-enforcement.ts';
 import type { Ledger } from './ledger.ts';
 import type { LinkStore } from './link-store.ts';
 import type { OnboardingStore } from './onboarding-store.ts';
+import type { OtpMessageLimit } from './otp-message-limit.ts';
 import type { ReportStore } from './reports.ts';
 import type { RiskProfiles } from './risk-profiles.ts';
+import type { Sessions } from './sessions.ts';
 import type { SettlementQueue } from './settlement-queue.ts';
 import type { SmsSender } from './sms.ts';
 import type { WalletControl } from './wallet-control.ts';
@@ -37,6 +40,8 @@ export interface Services {
   watchlist: Watchlist;
   ekyc: EkycVerifier;
   sms: SmsSender;
+  /** OTP messages per phone number (API.md v1.1 "Limits against abuse"): counted and decided at once. */
+  otpMessages: OtpMessageLimit;
   identity: IdentityProvider;
   keyRing: () => Promise<KeyRing>;
   /** Freeze, unfreeze, self-lock and unlock: conditional status changes with their orders. */
@@ -47,4 +52,9 @@ export interface Services {
   audit: AuditLog;
   /** Whether devices trusted without a key count by their id (stage configuration). */
   devicePolicy: DevicePolicy;
+  /** Wrong passwords and OTPs counted by one atomic update that also decides (lock-outs). */
+  guards: AttemptGuards;
+  /** The wallet's session registry (idle limit, revocation) and its idle limit in seconds. */
+  sessions: Sessions;
+  sessionIdleSeconds: number;
 }

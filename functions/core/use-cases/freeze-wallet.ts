@@ -6,6 +6,7 @@ import { freezeWrite, planUnfreeze, unfreezeWrite, type WalletOrder } from '../d
 import type { Caller } from '../ports/caller.ts';
 import type { Services } from '../ports/services.ts';
 import { auditRecord } from './audit.ts';
+import { revokeSessions } from './sign-in.ts';
 import { commitWithRetry } from './transfers/commit-loop.ts';
 
 /** Who orders and why: the operator's own decision (`OPERATOR`) or an authority's written order. */
@@ -16,6 +17,8 @@ export interface OrderInput {
   reason: string;
   reference: string;
   requestId?: string;
+  /** The screening case it executes (a watch-list import, RULES.md §5). */
+  caseId?: string;
 }
 
 async function walletOrRefuse({ wallets }: Services, walletId: string): Promise<Wallet> {
@@ -42,6 +45,7 @@ export function orderOf(
     reason: input.reason,
     reference: input.reference,
     ...(input.requestId ? { requestId: input.requestId } : {}),
+    ...(input.caseId ? { caseId: input.caseId } : {}),
     previousStatus: wallet.status,
     status: to,
     at: now.toISOString(),
@@ -89,8 +93,12 @@ async function order(services: Services, walletId: string, change: StaffChange, 
   });
 }
 
-export const freezeWallet = (services: Services, walletId: string, change: StaffChange) =>
-  order(services, walletId, change, 'FREEZE');
+/** A freeze also ends the owner's sessions (API.md v1.1: refresh tokens revoked on freeze). */
+export async function freezeWallet(services: Services, walletId: string, change: StaffChange) {
+  const done = await order(services, walletId, change, 'FREEZE');
+  await revokeSessions(services, done.wallet.ownerId);
+  return done;
+}
 
 export const unfreezeWallet = (services: Services, walletId: string, change: StaffChange) =>
   order(services, walletId, change, 'UNFREEZE');

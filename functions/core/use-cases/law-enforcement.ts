@@ -16,6 +16,7 @@ import type { AnswerPackage, LawEnforcementRequest, PackageEntry } from '../port
 import type { Services } from '../ports/services.ts';
 import { auditRecord } from './audit.ts';
 import { orderOf } from './freeze-wallet.ts';
+import { revokeSessions } from './sign-in.ts';
 import { commitWithRetry } from './transfers/commit-loop.ts';
 
 // RULES.md §7 (Decree 52 Art. 11, Circular 40 Art. 28): a competent authority's written request.
@@ -155,7 +156,7 @@ export async function receiveLawEnforcementRequest(
   if (!customer) throw new Refusal('subject-not-found', 'No customer matches the subject of this request.');
   const requestId = ulid();
   let parts = false;
-  return commitWithRetry(services, [], async () => {
+  const received = await commitWithRetry(services, [], async () => {
     const wallets = await services.wallets.listByOwner(customerId);
     const at = services.clock.now().toISOString();
     const writes = input.kind === 'FREEZE' ? freezes(services, wallets, input, caller.subject, requestId) : [];
@@ -209,6 +210,9 @@ export async function receiveLawEnforcementRequest(
       after: request,
     };
   });
+  // A freeze order ends the customer's sessions too (API.md v1.1), without telling them why.
+  if (input.kind === 'FREEZE') await revokeSessions(services, customerId);
+  return received;
 }
 
 /** GET /v1/ops/law-enforcement-requests/{requestId}: the request and its answer package. */

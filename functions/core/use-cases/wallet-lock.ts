@@ -4,6 +4,7 @@ import { Refusal, refusals } from '../domain/refusals.ts';
 import { type Wallet, walletView } from '../domain/wallet.ts';
 import { planLock, planUnlock, unlockChallengeSeconds, unlockMaxAttempts } from '../domain/wallet-control.ts';
 import type { Services } from '../ports/services.ts';
+import { revokeSessions } from './sign-in.ts';
 import { verifyBiometric } from './submit-kyc.ts';
 import { requireTrustedDevice } from './trust-device.ts';
 import { ownWallet } from './wallets.ts';
@@ -37,7 +38,11 @@ export async function lockWallet(
     const now = services.clock.now();
     const lock = { ...(reason ? { reason } : {}), at: now.toISOString() };
     if ((await services.walletControl.lock(wallet, lock)) !== 'done') continue;
-    const device = await services.store.getDevice(customerId, deviceId);
+    // Lost credentials (RULES.md §7): the sessions of whoever holds them end with the lock.
+    const [device] = await Promise.all([
+      services.store.getDevice(customerId, deviceId),
+      revokeSessions(services, customerId),
+    ]);
     await services.store.recordAuthEvent(
       customerId,
       { kind: 'WALLET_LOCKED', deviceId, trusted: device?.trusted === true },

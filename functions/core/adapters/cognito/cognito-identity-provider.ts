@@ -1,10 +1,12 @@
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
+  AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
-  InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { userPool } from '../../../resources.ts';
 import type { IdentityProvider, SessionTokens } from '../../ports/identity-provider.ts';
 
 // Cognito answers NotAuthorizedException for a wrong password; cognito-local answers
@@ -63,12 +65,17 @@ export class CognitoIdentityProvider implements IdentityProvider {
     return { subject, created };
   }
 
+  /**
+   * Admin-initiated auth: only a holder of the sign-in function's IAM permission can exchange a
+   * password for tokens; the app client allows no USER_PASSWORD_AUTH at Cognito's public endpoint.
+   */
   async signIn(phoneNumber: string, password: string): Promise<SessionTokens | undefined> {
     try {
       const out = await this.#cognito.send(
-        new InitiateAuthCommand({
+        new AdminInitiateAuthCommand({
+          UserPoolId: this.userPoolId,
           ClientId: this.clientId,
-          AuthFlow: 'USER_PASSWORD_AUTH',
+          AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
           AuthParameters: { USERNAME: phoneNumber, PASSWORD: password },
         }),
       );
@@ -78,10 +85,45 @@ export class CognitoIdentityProvider implements IdentityProvider {
         accessToken: r.AccessToken,
         idToken: r.IdToken,
         refreshToken: r.RefreshToken,
-        expiresIn: r.ExpiresIn ?? 3600,
+        expiresIn: r.ExpiresIn ?? userPool.client.accessTokenValidityMinutes * 60,
       };
     } catch (error) {
       if (WRONG_CREDENTIALS.has((error as Error).name)) return undefined;
+      throw error;
+    }
+  }
+
+  async refresh(refreshToken: string) {
+    try {
+      const out = await this.#cognito.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: this.userPoolId,
+          ClientId: this.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: refreshToken },
+        }),
+      );
+      const r = out.AuthenticationResult;
+      if (!r?.AccessToken || !r.IdToken) return undefined;
+      return {
+        accessToken: r.AccessToken,
+        idToken: r.IdToken,
+        expiresIn: r.ExpiresIn ?? userPool.client.accessTokenValidityMinutes * 60,
+      };
+    } catch (error) {
+      if (WRONG_CREDENTIALS.has((error as Error).name)) return undefined;
+      throw error;
+    }
+  }
+
+  async signOutEverywhere(phoneNumber: string): Promise<void> {
+    try {
+      await this.#cognito.send(
+        new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: phoneNumber }),
+      );
+    } catch (error) {
+      // cognito-local has no global sign-out; the wallet's own session registry still ends them.
+      if (/^Unsupported/.test((error as Error).name) || /unsupported feature/i.test((error as Error).message)) return;
       throw error;
     }
   }

@@ -19,6 +19,14 @@ export const keys = {
   /** The customer's running total for the monthly cap (RULES.md §6), one item per month. */
   monthlyUsage: (customerId: string, month: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: `MONTHLY#${month}` }),
   signInGuard: (phoneNumber: string): Key => ({ pk: `SIGNIN#${phoneNumber}`, sk: 'SIGNIN' }),
+  /** A customer's SMS OTP factor: wrong entries counted across all challenges (API.md v1.1). */
+  otpGuard: (customerId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: 'GUARD#OTP' }),
+  /** A signed-in session, by the hash of its refresh token: its device and when it was last refreshed. */
+  session: (refreshTokenHash: string): Key => ({ pk: `SESSION#${refreshTokenHash}`, sk: 'SESSION' }),
+  /** Sessions of a customer issued before `revokedBefore` are over (self-lock, freeze, phone change, erasure). */
+  sessionsOf: (customerId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: 'SESSIONS' }),
+  /** The OTP messages sent to one phone number in the last window (API.md v1.1 "Limits against abuse"). */
+  otpMessages: (phoneNumber: string): Key => ({ pk: `OTPSMS#${phoneNumber}`, sk: 'OTPSMS' }),
   trustChallenge: (challengeId: string): Key => ({ pk: `TRUST#${challengeId}`, sk: 'TRUST' }),
   sandboxSms: (phoneNumber: string, sentAt: string, id: string): Key => ({
     pk: `SANDBOX#SMS#${phoneNumber}`,

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type CommitPlan, checkPlan, maxTransactionItems, type StoredRefusal } from '../../domain/commit-plan.ts';
 import type { Customer } from '../../domain/customer.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
 import { Refusal } from '../../domain/refusals.ts';
 import type { RiskProfile } from '../../domain/risk/profile.ts';
-import type { RiskCase } from '../../domain/risk-case.ts';
+import type { Case } from '../../domain/risk-case.ts';
 import type { Transfer } from '../../domain/transfer.ts';
 import type { Wallet } from '../../domain/wallet.ts';
 import type { CommitOutcome, Ledger, MoneyItems, MoneyKeys, StatementEntry } from '../../ports/ledger.ts';
@@ -16,6 +17,7 @@ import {
   auditItems,
   type Built,
   caseItem,
+  clearanceItem,
   digest,
   ENTRIES_PER_PART,
   monthlyItem,
@@ -63,6 +65,7 @@ function keysOf(k: MoneyKeys): { tag: string; key: Key }[] {
   const wanted: { tag: string; key: Key }[] = [];
   if (k.transferId) wanted.push({ tag: 'transfer', key: keys.transfer(k.transferId) });
   if (k.customerId) wanted.push({ tag: 'customer', key: keys.customer(k.customerId) });
+  if (k.payeeCustomerId) wanted.push({ tag: 'payeeCustomer', key: keys.customer(k.payeeCustomerId) });
   if (k.device) wanted.push({ tag: 'device', key: keys.device(k.device.customerId, k.device.deviceId) });
   for (const id of new Set(k.walletIds ?? [])) wanted.push({ tag: `wallet:${id}`, key: keys.wallet(id) });
   if (k.link) wanted.push({ tag: 'link', key: keys.link(k.link.walletId, k.link.linkId) });
@@ -122,6 +125,8 @@ export class DynamoLedger implements Ledger {
     else if (slot) items.transfer = slot as unknown as Transfer;
     const customer = byTag.get('customer');
     if (customer) items.customer = customer as unknown as Customer;
+    const payeeCustomer = byTag.get('payeeCustomer');
+    if (payeeCustomer) items.payeeCustomer = payeeCustomer as unknown as Customer;
     const device = byTag.get('device');
     if (device) items.device = device as unknown as Device;
     const link = byTag.get('link');
@@ -131,7 +136,7 @@ export class DynamoLedger implements Ledger {
     const phone = byTag.get('phone');
     if (phone?.customerId) items.phoneOwner = phone.customerId as string;
     const riskCase = byTag.get('case');
-    if (riskCase) items.riskCase = riskCase as unknown as RiskCase;
+    if (riskCase) items.riskCase = riskCase as unknown as Case;
     return items;
   }
 
@@ -147,6 +152,7 @@ export class DynamoLedger implements Ledger {
     if (plan.monthly) built.push(monthlyItem(table, plan.monthly));
     if (plan.riskCase) built.push(caseItem(table, plan.riskCase));
     for (const order of plan.walletOrders ?? []) built.push(...orderItems(table, order));
+    if (plan.clearance) built.push(clearanceItem(table, plan.clearance));
     if (plan.lawEnforcementRequest) {
       const entries = plan.lawEnforcementRequest.answer?.statement.entries.length ?? 0;
       built.push(requestItem(table, plan.lawEnforcementRequest, Math.ceil(entries / ENTRIES_PER_PART)));
@@ -165,8 +171,10 @@ export class DynamoLedger implements Ledger {
     if (built.length > maxTransactionItems)
       throw new Error(`${plan.token} needs ${built.length} items, more than one transaction takes`);
     const items = built.map((b) => b.item);
-    // The same items are the same request: an SDK retry after a lost answer is applied once.
-    const ClientRequestToken = digest(JSON.stringify(items)).slice(0, 36);
+    // One token per call: the SDK's own retries of this call (an answer lost on the network) are
+    // applied once. A call after a cancelled one gets a new token, so that DynamoDB does not
+    // answer it from the cancelled call's outcome within the token's 10 minutes.
+    const ClientRequestToken = digest(JSON.stringify(items), randomUUID()).slice(0, 36);
     try {
       await this.#db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken }));
       return { outcome: 'committed' };
@@ -178,11 +186,11 @@ export class DynamoLedger implements Ledger {
     }
   }
 
-  async getCase(caseId: string): Promise<RiskCase | undefined> {
+  async getCase(caseId: string): Promise<Case | undefined> {
     const out = await this.#db.send(
       new GetCommand({ TableName: this.table, Key: keys.riskCase(caseId), ConsistentRead: true }),
     );
-    return out.Item ? (stripKeys(out.Item) as unknown as RiskCase) : undefined;
+    return out.Item ? (stripKeys(out.Item) as unknown as Case) : undefined;
   }
 
   async listCases(status: string, limit: number, cursor?: string) {
@@ -199,7 +207,7 @@ export class DynamoLedger implements Ledger {
         ExclusiveStartKey: start,
       }),
     );
-    const items = (out.Items ?? []).map((i) => stripKeys(i) as unknown as RiskCase);
+    const items = (out.Items ?? []).map((i) => stripKeys(i) as unknown as Case);
     const last = out.LastEvaluatedKey;
     return { items, ...(last ? { nextCursor: encodeCursor(last) } : {}) };
   }

@@ -1,11 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Factor } from '../../domain/authentication-class.ts';
 import type { DeviceProof } from '../../domain/device.ts';
-import { otpMacInput, otpPolicy, sameHash } from '../../domain/otp.ts';
-import { refusals } from '../../domain/refusals.ts';
+import { otpFactorPolicy, otpMacInput, otpPolicy, sameHash } from '../../domain/otp.ts';
+import { Refusal, refusals } from '../../domain/refusals.ts';
 import { ocra } from '../../domain/soft-otp.ts';
 import type { Challenge, Transfer } from '../../domain/transfer.ts';
 import { decide, type TransferSnapshot } from '../../domain/transfer-machine.ts';
+import { logger } from '../../observability/logger.ts';
 import type { MoneyItems, MoneyKeys } from '../../ports/ledger.ts';
 import type { Services } from '../../ports/services.ts';
 import { verifyBiometric } from '../submit-kyc.ts';
@@ -29,8 +30,9 @@ const provided = (f: Factors): Factor[] => [
 ];
 
 /**
- * Checks every factor the challenge names (RULES.md §3); the attempt was counted before. The soft
- * OTP is computed with the secret of the device that created the transfer (`creator`).
+ * Checks every factor the challenge names (RULES.md §3); the attempts were counted before. The
+ * SMS OTP's verdict is reported to the customer's OTP guard (wrong entries lock the factor across
+ * challenges). The soft OTP is computed with the secret of the device that created the transfer.
  */
 async function checkFactors(
   services: Services,
@@ -38,14 +40,16 @@ async function checkFactors(
   items: MoneyItems,
   challenge: Challenge,
   factors: Factors,
+  otpJudged: (right: boolean) => Promise<void>,
 ) {
   const ring = await services.keyRing();
   if (challenge.methods.includes('OTP')) {
     const hash = await ring.mac('otp', otpMacInput(challenge.challengeId, factors.otp!));
-    if (!sameHash(hash, challenge.otpHash ?? '')) throw refusals.otpInvalid('The SMS code is wrong.');
+    const right = sameHash(hash, challenge.otpHash ?? '');
+    await otpJudged(right);
+    if (!right) throw refusals.otpInvalid('The SMS code is wrong.');
   }
   if (challenge.methods.includes('SOFT_OTP')) {
-    // The secret of the trusted device that created the transfer: OCRA over this challenge only.
     const secretEnc = creator.device?.softOtpSecretEnc;
     const secret = secretEnc ? await ring.decrypt(secretEnc) : undefined;
     if (!secret || !same(ocra(secret, challenge.challengeId), factors.softOtp!)) {
@@ -111,12 +115,26 @@ export async function authorizeTransfer(
     ...(t.linkId ? { link: { walletId: t.walletId, linkId: t.linkId } } : {}),
     device: { customerId, deviceId: t.deviceId },
   };
-  const [attempt, more] = await Promise.all([
+  // The SMS OTP factor is counted per customer across all challenges (API.md v1.1), and each
+  // challenge has its own tries: both are taken before any factor is checked.
+  const otp = gate.challenge.methods.includes('OTP') ? ({ factor: 'otp', customerId } as const) : undefined;
+  const [attempt, more, factorTry] = await Promise.all([
     services.ledger.useChallengeAttempt(transferId, gate.challenge.challengeId, otpPolicy.maxAttempts),
     services.ledger.read(named),
+    otp ? services.guards.take(otp, otpFactorPolicy, now) : undefined,
   ]);
+  if (factorTry && !factorTry.ok) throw otpLocked(factorTry.lockedUntil, now);
+  // A wrong code is counted before the answer; a right one is recorded while the transfer commits.
+  let judging: Promise<void> | undefined;
+  const otpJudged = async (right: boolean) => {
+    if (!otp || !factorTry?.ok) return;
+    const recorded = services.guards.judged(otp, factorTry.tryId, right, otpFactorPolicy, now);
+    if (!right) return recorded;
+    judging = recorded.catch((error: Error) => logger.warn('OTP factor not reset', { error: error.message }));
+  };
+  // (A try taken for a challenge with no attempts left is never judged: it lapses in a minute.)
   if (!attempt) throw refusals.tooManyAttempts();
-  await checkFactors(services, more, items, gate.challenge, factors);
+  await checkFactors(services, more, items, gate.challenge, factors, otpJudged);
   items = { ...items, wallets: more.wallets, ...(more.link ? { link: more.link } : {}) };
 
   const volatile: MoneyKeys = { transferId, walletIds: named.walletIds!, monthly: first.monthly! };
@@ -128,6 +146,11 @@ export async function authorizeTransfer(
     },
     event: { kind: 'authorize', customerId, provided: provided(factors), verified: gate.challenge.class },
     challenge: (cls, methods) => issueChallenge(services, t, cls, methods, items.customer!.phoneNumber),
-  });
+  }).finally(() => judging);
   return answer(services, settled);
 }
+
+const otpLocked = (until: Date, now: Date) =>
+  new Refusal('too-many-attempts', 'Too many wrong SMS codes: this factor is locked for a while.', {
+    retryAfter: Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000)),
+  });

@@ -62,10 +62,11 @@ export async function commitWithRetry<T>(
   lock: (string | undefined)[],
   step: (attempt: number) => Promise<Step<T>>,
 ): Promise<T> {
-  return withWalletLocks(lock, async () => {
+  return withWalletLocks(lock, async (waited) => {
     const started = Date.now();
     for (let attempt = 0; attempt < commitRetry.maxAttempts && Date.now() - started < commitRetry.budgetMs; attempt++) {
-      const next = await step(attempt);
+      // After waiting for another commit on the same wallet, what was read before is stale: read again.
+      const next = await step(waited ? attempt + 1 : attempt);
       if ('answer' in next) return next.answer;
       const [result] = await Promise.all([services.ledger.commit(next.commit), next.alongside]);
       if (result.outcome === 'committed') return next.after;

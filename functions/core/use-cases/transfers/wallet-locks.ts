@@ -5,8 +5,9 @@
 
 const tails = new Map<string, Promise<void>>();
 
-async function lock(key: string): Promise<() => void> {
-  const previous = tails.get(key) ?? Promise.resolve();
+async function lock(key: string): Promise<{ release: () => void; waited: boolean }> {
+  const queued = tails.get(key);
+  const previous = queued ?? Promise.resolve();
   let release!: () => void;
   const current = new Promise<void>((resolve) => {
     release = resolve;
@@ -14,19 +15,33 @@ async function lock(key: string): Promise<() => void> {
   const tail = previous.then(() => current);
   tails.set(key, tail);
   await previous;
-  return () => {
-    release();
-    if (tails.get(key) === tail) tails.delete(key);
+  return {
+    waited: queued !== undefined,
+    release: () => {
+      release();
+      if (tails.get(key) === tail) tails.delete(key);
+    },
   };
 }
 
-/** Runs `work` holding the locks of these wallets, taken in a fixed order (no deadlock). */
-export async function withWalletLocks<T>(walletIds: (string | undefined)[], work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` holding the locks of these wallets, taken in a fixed order (no deadlock). `waited`:
+ * another commit on one of them went first, so what was read before may be stale.
+ */
+export async function withWalletLocks<T>(
+  walletIds: (string | undefined)[],
+  work: (waited: boolean) => Promise<T>,
+): Promise<T> {
   const ordered = [...new Set(walletIds.filter((id): id is string => !!id))].sort();
   const releases: (() => void)[] = [];
+  let waited = false;
   try {
-    for (const id of ordered) releases.push(await lock(id));
-    return await work();
+    for (const id of ordered) {
+      const held = await lock(id);
+      releases.push(held.release);
+      waited ||= held.waited;
+    }
+    return await work(waited);
   } finally {
     for (const release of releases.reverse()) release();
   }
