@@ -5,10 +5,11 @@
 // Bench-only: the wallet's code is unchanged.
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { digest } from '../functions/core/adapters/dynamodb/commit-items.ts';
 import { keys } from '../functions/core/adapters/dynamodb/keys.ts';
 import type { Services } from '../functions/core/container.ts';
-import type { CommitPlan } from '../functions/core/ports/ledger.ts';
-import { backoff } from '../functions/core/use-cases/transfers/post.ts';
+import type { CommitPlan } from '../functions/core/domain/commit-plan.ts';
+import { backoff } from '../functions/core/use-cases/transfers/commit-loop.ts';
 import { derivePlan, WireBuilder } from './plans.ts';
 import { type Summary, summarize } from './stats.ts';
 
@@ -65,10 +66,16 @@ export async function deferredCredit(options: {
           { payer, payee: merchant0, customerId: p.customerId },
           services.clock.now(),
         );
-        // The payer's side of the ledger's own item set; the payee's wallet and entry are left out...
-        const input = wire.commit({ ...plan, wallets: plan.wallets.slice(0, 1) }).input as {
-          TransactItems: Record<string, unknown>[];
-          ClientRequestToken?: string;
+        // The payer's side of the ledger's own item set (the plan of a payment, built by the
+        // ledger adapter); the merchant's wallet update and entry are left out...
+        const built = wire.commit(plan).input as { TransactItems: Record<string, Record<string, unknown>>[] };
+        const merchantPk = keys.wallet(merchantId).pk;
+        const input = {
+          TransactItems: built.TransactItems.filter((item) => {
+            const body = Object.values(item)[0] as { Key?: { pk?: string }; Item?: { pk?: string } };
+            return (body.Key ?? body.Item)?.pk !== merchantPk;
+          }) as Record<string, unknown>[],
+          ClientRequestToken: '',
         };
         // ...and replaced by a credit in one of the merchant's inbox shards.
         const shard =
@@ -87,6 +94,8 @@ export async function deferredCredit(options: {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
+        // Another item set: its own idempotency token, as the adapter derives one.
+        input.ClientRequestToken = digest(JSON.stringify(input.TransactItems)).slice(0, 36);
         try {
           await doc.send(new TransactWriteCommand(input as never));
           paid += transfer.amount;

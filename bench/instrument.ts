@@ -1,5 +1,5 @@
 // SDK middleware on every DynamoDB client of this process (the wallet's single `dynamo()` client
-// and the idempotency layer's own client): counts commands, optionally asks for
+// and any other DynamoDBClient that sends, e.g. the Powertools idempotency layer's): counts commands, optionally asks for
 // ReturnConsumedCapacity TOTAL and sums it, records a trace, and counts the commit conflicts
 // (TransactionCanceledException with ConditionalCheckFailed, TransactionConflict).
 //
@@ -7,13 +7,14 @@
 // not for multi-item TransactWriteItems (see `probeLocalCapacity`), so for those the harness also
 // computes what AWS bills from the item images: 2 WRU per started KB of every item written or
 // condition-checked, plus the index writes.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { dynamo } from '../functions/core/adapters/dynamodb/client.ts';
 import { walletTable } from '../functions/resources.ts';
 
-const CAPACITY_COMMANDS = new Set([
+export const CAPACITY_COMMANDS = new Set([
   'GetItem',
   'PutItem',
   'UpdateItem',
@@ -43,6 +44,22 @@ export interface Call {
   ms: number;
   /** Start, ms after the trace began: calls that overlap ran in parallel. */
   at: number;
+  /**
+   * Made by the after-commit consumer (the wallet stream's handler, run by the stream poller in
+   * this process), not by the request: off the request path.
+   */
+  afterCommit?: true;
+}
+
+const afterCommitScope = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `start` in the after-commit scope: every DynamoDB call made from what it starts (the stream
+ * poller's loop and the consumer it calls) is marked `afterCommit` in the trace, even while a
+ * request is being traced at the same time.
+ */
+export function asAfterCommit<T>(start: () => T): T {
+  return afterCommitScope.run(true, start);
 }
 
 interface Meter {
@@ -68,14 +85,15 @@ export const meter: Meter = {
 };
 
 /**
- * Round trips one after the other: calls are grouped while they overlap (Promise.all), so this is
- * how many DynamoDB latencies add up on the request path. (Capacity modelling adds time inside a
+ * Round trips one after the other on the request path (after-commit calls left out): calls are
+ * grouped while they overlap (Promise.all), so this is how many DynamoDB latencies add up on the
+ * request path. (Capacity modelling adds time inside a
  * TransactWriteItems but no calls.)
  */
 export function sequentialRounds(calls: readonly Call[]): number {
   let rounds = 0;
   let end = Number.NEGATIVE_INFINITY;
-  for (const c of [...calls].sort((a, b) => a.at - b.at)) {
+  for (const c of [...calls].filter((x) => !x.afterCommit).sort((a, b) => a.at - b.at)) {
     if (c.at >= end) {
       rounds++;
       end = c.at + c.ms;
@@ -252,6 +270,7 @@ function meterMiddleware(next: Next, context: { commandName?: string }): Next {
     const capacity = meter.capacity && CAPACITY_COMMANDS.has(command);
     if (capacity) args.input.ReturnConsumedCapacity = 'TOTAL';
     const started = performance.now();
+    const afterCommit = afterCommitScope.getStore() === true;
     const record = (output: Attr | undefined, error?: string, wruModel?: number) => {
       if (!trace) return;
       const units = capacityOf(output);
@@ -264,6 +283,7 @@ function meterMiddleware(next: Next, context: { commandName?: string }): Next {
         ...(error ? { error } : {}),
         ms: performance.now() - started,
         at: started - meter.traceStart,
+        ...(afterCommit ? { afterCommit: true as const } : {}),
       });
     };
     try {

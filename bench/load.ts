@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Request } from 'autocannon';
+import type { CommitPlan } from '../functions/core/domain/commit-plan.ts';
 import type { Transfer } from '../functions/core/domain/transfer.ts';
-import type { CommitPlan } from '../functions/core/ports/ledger.ts';
 import { derivePlan, deriveWaiting, type RawWallets, WireBuilder, wireHeaders } from './plans.ts';
 import { type Summary, summarize } from './stats.ts';
 
@@ -38,8 +38,10 @@ export interface RawScenario extends Common {
   table: string;
   accessKeyId: string;
   region: string;
+  /** The commit the API made for one flow (class B: the authorize commit). */
   template: CommitPlan;
-  waiting?: Transfer;
+  /** Class B: the commit that stored the waiting transfer (one item). */
+  waiting?: CommitPlan;
   conns: RawWallets[];
 }
 
@@ -185,9 +187,10 @@ function rawRequests(s: RawScenario): { names: string[]; requests: Request[] } {
     method: 'POST',
     path: '/',
     setupRequest: (req, ctx) => {
-      const waiting = deriveWaiting(s.waiting!, state(ctx as Ctx), new Date());
+      const { plan, waiting } = deriveWaiting(s.waiting!, state(ctx as Ctx), new Date());
       ctx.pending = waiting;
-      const request = wire.createTransfer(waiting);
+      ctx.waiting = undefined;
+      const request = wire.commit(plan);
       return { ...req, headers: wireHeaders(request.target, s.accessKeyId, s.region), body: request.body };
     },
     onResponse: (status, body, ctx) => {
@@ -195,7 +198,10 @@ function rawRequests(s: RawScenario): { names: string[]; requests: Request[] } {
       if (status === 200) ctx.waiting = ctx.pending;
     },
   };
-  return { names: ['PutItem (waiting transfer)', 'TransactWriteItems (authorize commit)'], requests: [put, commit] };
+  return {
+    names: ['TransactWriteItems (waiting transfer)', 'TransactWriteItems (authorize commit)'],
+    requests: [put, commit],
+  };
 }
 
 export async function runInWorker(s: Scenario): Promise<LoadResult> {

@@ -1,22 +1,24 @@
 // The raw-engine baseline issues the same item set as the API: a commit plan is derived from one
-// the API actually committed (captured in the run), and the wallet's own ledger adapter turns it
-// into its TransactWriteItems. The adapter's `send` is intercepted synchronously, so the request
-// body is built without I/O, inside autocannon's synchronous `setupRequest`.
+// the API actually committed (captured in the run), and the wallet's own ledger adapter
+// (`DynamoLedger.commit`, items from commit-items.ts) turns it into its TransactWriteItems. The
+// adapter's `send` is intercepted synchronously, so the request body is built without I/O, inside
+// autocannon's synchronous `setupRequest`. Every write of the money path is a commit plan now, a
+// class B transfer waiting for its factors too (a TransactWriteItems of one item).
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { dynamo } from '../functions/core/adapters/dynamodb/client.ts';
 import { DynamoLedger } from '../functions/core/adapters/dynamodb/ledger.ts';
+import { authenticationClass, countersAfter } from '../functions/core/domain/authentication-class.ts';
 import { businessDay, businessMonth } from '../functions/core/domain/calendar.ts';
-import type { Transfer } from '../functions/core/domain/transfer.ts';
+import type { CommitPlan, WalletMove } from '../functions/core/domain/commit-plan.ts';
+import { countersOn, type Transfer } from '../functions/core/domain/transfer.ts';
 import type { Wallet } from '../functions/core/domain/wallet.ts';
-import type { CommitPlan, WalletChange } from '../functions/core/ports/ledger.ts';
-import { classify } from '../functions/core/use-cases/transfers/post.ts';
 
 type Attr = Record<string, unknown>;
 
 /** What one command would send: the DynamoDB operation and its low-level JSON body. */
 export interface WireRequest {
-  target: 'TransactWriteItems' | 'PutItem';
+  target: 'TransactWriteItems';
   input: Attr;
   body: string;
 }
@@ -68,11 +70,6 @@ export class WireBuilder {
     };
     return { target: 'TransactWriteItems', input, body: JSON.stringify(wire) };
   }
-
-  createTransfer(t: Transfer): WireRequest {
-    const { input } = intercept(() => this.#ledger.createTransfer(t));
-    return { target: 'PutItem', input, body: JSON.stringify(lowLevel(input)) };
-  }
 }
 
 /** Op, key shapes, conditions, update expressions and attribute names of each item: values left out. */
@@ -104,18 +101,30 @@ export interface RawWallets {
   customerId: string;
 }
 
-/** A plan of the same shape as `template` (one the API committed), for this connection's wallets. */
+/** `create` of a plan's transfer write, if that is what it is. */
+const created = (plan: CommitPlan): Transfer | undefined =>
+  plan.transfer && 'create' in plan.transfer ? plan.transfer.create : undefined;
+
+/**
+ * A plan of the same shape as `template` (one the API committed: a class A creation, or a class B
+ * authorize, whose transfer is `waiting`), for this connection's wallets. The payer's Circular 50
+ * counters are computed as the planner computes them (`countersOn`, `authenticationClass`,
+ * `countersAfter`), so that the counters map grows as the API's does.
+ */
 export function derivePlan(
   template: CommitPlan,
   state: RawWallets,
   now: Date,
   waiting?: Transfer,
+  /** A creation's transfer id (kept across retries of one payment); a new ULID when absent. */
+  id?: string,
 ): { plan: CommitPlan; transfer: Transfer; after: () => void } {
   const at = now.toISOString();
   const tpl = template.wallets;
-  const source = 'create' in template.transfer ? template.transfer.create : waiting!;
+  const source = created(template) ?? waiting;
+  if (!source) throw new Error(`derivePlan: ${template.token} creates no transfer and no waiting one was given`);
   const amount = source.amount;
-  const transferId = waiting?.transferId ?? ulid(now.getTime());
+  const transferId = waiting?.transferId ?? id ?? ulid(now.getTime());
   const transfer: Transfer = {
     ...source,
     transferId,
@@ -124,72 +133,118 @@ export function derivePlan(
     toWalletId: state.payee.walletId,
     ...(source.merchantId ? { merchantId: state.payee.walletId } : {}),
     createdAt: waiting?.createdAt ?? at,
-    ...('create' in template.transfer && template.transfer.create.completedAt ? { completedAt: at } : {}),
+    ...(source.completedAt ? { completedAt: at } : {}),
   };
-  const { next } = classify(transfer, state.payer, now);
-  const counters = tpl[0]?.counters ? { day: businessDay(now), group: transfer.group, next } : undefined;
-  const wallets: WalletChange[] = [
+  const payerTpl = tpl.find((m) => m.amount < 0);
+  const payeeTpl = tpl.find((m) => m.amount > 0);
+  const current = countersOn(state.payer, transfer.group, now);
+  const cls = authenticationClass({ group: transfer.group, amount, counters: current, linkedBank: false });
+  const next = countersAfter(current, amount, cls);
+  const counters = payerTpl?.counters ? { day: businessDay(now), group: transfer.group, next } : undefined;
+  const wallets: WalletMove[] = [
     {
       wallet: { ...state.payer },
-      delta: -amount,
-      requireActive: tpl[0]?.requireActive ?? true,
+      amount: -amount,
+      requireActive: payerTpl?.requireActive ?? true,
       ...(counters ? { counters } : {}),
-      entry: { transferId, type: transfer.type, counterparty: state.payee.walletId, at },
+      entry: { transferId, type: transfer.type, counterparty: state.payee.walletId },
     },
     {
       wallet: { ...state.payee },
-      delta: amount,
-      requireActive: tpl[1]?.requireActive ?? true,
-      entry: { transferId, type: transfer.type, counterparty: state.payer.walletId, at },
+      amount,
+      requireActive: payeeTpl?.requireActive ?? true,
+      entry: { transferId, type: transfer.type, counterparty: state.payer.walletId },
     },
   ];
-  const set = 'update' in template.transfer ? { ...template.transfer.update.set } : undefined;
-  if (set?.completedAt) set.completedAt = at;
+  let write: CommitPlan['transfer'];
+  const tw = template.transfer;
+  if (tw && 'update' in tw) {
+    const set = { ...tw.update.set };
+    if (set.completedAt) set.completedAt = at;
+    if (set.monthCounted) set.monthCounted = businessMonth(now);
+    write = { update: { ...tw.update, transferId, set, amount } };
+  } else {
+    write = { create: transfer };
+  }
   const plan: CommitPlan = {
-    transfer:
-      'create' in template.transfer
-        ? { create: transfer }
-        : { update: { ...template.transfer.update, transferId, set: set ?? {}, amount } },
+    at,
+    token: template.token.replace(/^[^:]*/, transferId),
+    transfer: write,
     wallets,
     system: [],
     ...(template.monthly
       ? { monthly: { ...template.monthly, customerId: state.customerId, month: businessMonth(now), amount } }
       : {}),
-    token: `${transferId}:post`,
   };
   const after = () => {
     state.payer = {
       ...state.payer,
       balance: state.payer.balance - amount,
       version: state.payer.version + 1,
-      ...(counters ? { counterDay: counters.day, counters: { ...state.payer.counters, [counters.group]: next } } : {}),
+      ...(counters
+        ? {
+            counters: {
+              ...(state.payer.counterDay === counters.day ? state.payer.counters : {}),
+              [counters.group]: next,
+            },
+            counterDay: counters.day,
+          }
+        : {}),
     };
     state.payee = { ...state.payee, balance: state.payee.balance + amount, version: state.payee.version + 1 };
   };
   return { plan, transfer, after };
 }
 
-/** The waiting transfer (REQUIRES_AUTHENTICATION) of a class B flow, for this connection. */
-export function deriveWaiting(template: Transfer, state: RawWallets, now: Date): Transfer {
+/**
+ * The plan that stores a class B transfer waiting for its factors (REQUIRES_AUTHENTICATION), of the
+ * shape of `template` (the one the API committed), for this connection: a new transfer id and
+ * challenge. Returns the plan and the waiting transfer the authorize plan then moves on.
+ */
+export function deriveWaiting(
+  template: CommitPlan,
+  state: RawWallets,
+  now: Date,
+): { plan: CommitPlan; waiting: Transfer } {
+  const source = created(template);
+  if (!source) throw new Error(`deriveWaiting: ${template.token} creates no transfer`);
   const at = now.toISOString();
   const transferId = ulid(now.getTime());
-  return {
-    ...template,
+  const challenge = source.challenge
+    ? {
+        ...source.challenge,
+        challengeId: ulid(now.getTime()),
+        expiresAt: new Date(now.getTime() + 300_000).toISOString(),
+      }
+    : undefined;
+  const waiting: Transfer = {
+    ...source,
     transferId,
     walletId: state.payer.walletId,
     customerId: state.customerId,
     toWalletId: state.payee.walletId,
     createdAt: at,
-    ...(template.challenge
+    ...(challenge ? { challenge } : {}),
+    ...(challenge && source.firstAnswer && 'status' in source.firstAnswer
       ? {
-          challenge: {
-            ...template.challenge,
-            challengeId: ulid(now.getTime()),
-            expiresAt: new Date(now.getTime() + 300_000).toISOString(),
+          firstAnswer: {
+            ...source.firstAnswer,
+            challenge: { challengeId: challenge.challengeId, class: challenge.class, expiresAt: challenge.expiresAt },
           },
         }
       : {}),
   };
+  const plan: CommitPlan = {
+    ...template,
+    at,
+    token: challenge
+      ? `${transferId}:challenge:${challenge.challengeId}`
+      : template.token.replace(/^[^:]*/, transferId),
+    transfer: { create: waiting },
+    wallets: [],
+    system: [],
+  };
+  return { plan, waiting };
 }
 
 /** HTTP headers of a DynamoDB JSON request, signed with nothing (DynamoDB Local reads only the key id and region). */
