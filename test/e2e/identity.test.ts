@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   activeCustomer,
+  api,
   as,
   assertion,
   bankAccount,
@@ -222,6 +223,35 @@ describe('device keys at binding (RFC 9449 DPoP)', () => {
     expectProblem(await as(bound)('POST', '/v1/transfers', topUpBody, { dpop: proof }), 403, 'device-not-trusted');
     // A fresh proof per call keeps working.
     await topUp({ ...bound, walletId: w.walletId, linkId: l.linkId }, 1 * M);
+  });
+
+  it("does not trust a stolen password on the victim's device id without the device's key", async () => {
+    const c = await register();
+    const id = identity();
+    const key = deviceKey();
+    const k = await as(c, { dpop: key })('POST', '/v1/me/kyc', { ...(await individual(id)), devicePublicKey: key.jwk });
+    expect(k.status, JSON.stringify(k.json)).toBe(200);
+    const signIn = (dpop?: typeof key | string) =>
+      api('POST', '/v1/sessions', { body: { phoneNumber: c.phone, password: c.password, deviceId: c.device }, dpop });
+
+    // The thief knows the password and copies the device id: signed in, but not trusted.
+    const thief = await signIn();
+    expect(thief.status).toBe(200);
+    expect(thief.json.deviceTrusted).toBe(false);
+    expect((await signIn(deviceKey())).json.deviceTrusted).toBe(false);
+    // Nor can the thief's session move money by forging the header on a later call.
+    const owner: VerifiedCustomer = { ...c, deviceKey: key, identity: id, softOtpSecret: k.json.softOtp.secret };
+    const w = await openWallet(owner);
+    const account = await bankAccount(holderOf(owner));
+    const l = await link(owner, w.walletId, { bankCode: account.bankCode, accountNumber: account.accountNumber });
+    const thiefAs = as({ ...c, token: thief.json.accessToken }, { dpop: undefined });
+    const topUpBody = { type: 'TOPUP', walletId: w.walletId, linkId: l.linkId, amount: 1 * M };
+    expectProblem(await thiefAs('POST', '/v1/transfers', topUpBody), 403, 'device-not-trusted');
+
+    // The owner, whose phone holds the key, is trusted; the same proof replayed is not.
+    const proof = dpopProof(key, 'POST', '/v1/sessions');
+    expect((await signIn(proof)).json.deviceTrusted).toBe(true);
+    expect((await signIn(proof)).json.deviceTrusted).toBe(false);
   });
 
   it('binds a device at device trust, and does not let a bound device be re-trusted without its key', async () => {

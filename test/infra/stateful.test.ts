@@ -181,6 +181,19 @@ describe.each<StageName>(['sandbox', 'production'])('stateful stack (%s)', (stag
     });
   });
 
+  it('lets nobody sign in past the wallet: no USER_PASSWORD_AUTH on any client, 5-minute access tokens', () => {
+    // API.md v1.1: Cognito's public endpoint must not hand tokens to a client that skips the
+    // wallet's lock-out and device checks; sign-in is admin-initiated by the sign-in function.
+    for (const client of Object.values(template.findResources('AWS::Cognito::UserPoolClient'))) {
+      const flows = client.Properties.ExplicitAuthFlows as string[];
+      expect(flows).not.toContain('ALLOW_USER_PASSWORD_AUTH');
+      expect(flows).not.toContain('USER_PASSWORD_AUTH');
+      expect(flows).not.toContain('ALLOW_USER_SRP_AUTH');
+      expect(flows).toContain('ALLOW_ADMIN_USER_PASSWORD_AUTH');
+      expect(client.Properties.AccessTokenValidity).toBeLessThanOrEqual(5);
+    }
+  });
+
   it('has the staff groups of the definition', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolGroup', userPool.groups.length);
     for (const groupName of userPool.groups) {
