@@ -50,6 +50,14 @@ export const refusalReasons = [
   'unauthenticated',
   // RULES.md §4: sessions end after inactivity.
   'session-expired',
+  // RULES.md §5, Circular 77/2025: outdated app versions are cut off (API.md v1.1 "App version").
+  'app-upgrade-required',
+  // RULES.md §9, Law 91/2025: an account holding money or with money in flight is not erased; the
+  // SERVICE consent ends only with the account.
+  'account-has-balance',
+  'service-consent-required',
+  // RULES.md §8: a held case is reported as suspicious once.
+  'case-reported',
   // Operators: a case decided twice, freezes and unlocks out of order.
   'case-decided',
   'wallet-not-frozen',
