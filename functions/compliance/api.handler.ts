@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { container } from '../core/container.ts';
 import { auditSubjects } from '../core/domain/audit.ts';
+import { auditPageAnswer, largeValueReportAnswer, lawEnforcementRequestAnswer } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { created, ok } from '../core/http/result.ts';
 import { isoDate } from '../core/http/validation.ts';
@@ -47,13 +48,19 @@ const page = {
 
 export const handler = apiHandler('compliance', {
   'POST /v1/ops/law-enforcement-requests': endpoint({
+    summary: "Receive an authority's request: FREEZE executes it, INFORMATION is answered at once",
     body: lawEnforcementBody,
     idempotent: true,
+    answers: { 201: lawEnforcementRequestAnswer },
+    refusals: ['validation-failed', 'subject-not-found', 'subject-mismatch', 'wallet-busy'],
     // The request, its freezes and its audit record are one transaction.
     handle: async ({ body, caller }) =>
       created(await receiveLawEnforcementRequest(container(), caller, body, 'POST /v1/ops/law-enforcement-requests')),
   }),
   'GET /v1/ops/law-enforcement-requests/{requestId}': endpoint({
+    summary: 'A law-enforcement request and its answer package',
+    answers: { 200: lawEnforcementRequestAnswer },
+    refusals: ['request-not-found'],
     handle: async ({ caller, params }) => {
       const request = await getLawEnforcementRequest(container(), params.requestId!);
       await audited(container(), caller, 'LAW_ENFORCEMENT_REQUEST_READ', requestSubjects(request), {
@@ -65,7 +72,9 @@ export const handler = apiHandler('compliance', {
     },
   }),
   'GET /v1/ops/reports/large-value': endpoint({
+    summary: 'Transfers of 500,000,000 VND or more completed on a Hanoi day',
     query: z.object({ date: isoDate }),
+    answers: { 200: largeValueReportAnswer },
     handle: async ({ caller, query }) => {
       const report = await largeValueReport(container(), query.date);
       // Filed under the report and under every wallet it shows.
@@ -78,6 +87,8 @@ export const handler = apiHandler('compliance', {
     },
   }),
   'GET /v1/ops/audit': endpoint({
+    summary: 'Who read or changed what about a subject, newest first',
+    answers: { 200: auditPageAnswer },
     query: z.object({ subject: z.string().trim().min(1).max(200), ...page }),
     handle: async ({ caller, query }) => ok(await auditTrail(container(), caller, query, 'GET /v1/ops/audit')),
   }),

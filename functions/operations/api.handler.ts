@@ -3,6 +3,7 @@ import { container } from '../core/container.ts';
 import { auditSubjects } from '../core/domain/audit.ts';
 import { normalizeIdentifier } from '../core/domain/identifiers.ts';
 import { walletView } from '../core/domain/wallet.ts';
+import { safeguardingAnswer, walletAnswer, watchlistImportAnswer } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { ok } from '../core/http/result.ts';
 import { audited } from '../core/use-cases/audit.ts';
@@ -39,6 +40,8 @@ export const watchlistBody = z.strictObject({
 
 export const handler = apiHandler('operations', {
   'GET /v1/ops/reconciliation/safeguarding': endpoint({
+    summary: 'Safeguarding: the guarantee account against wallet balances and money in flight',
+    answers: { 200: safeguardingAnswer },
     handle: async ({ caller }) => {
       const reconciliation = await reconcileSafeguarding(container());
       await audited(container(), caller, 'RECONCILIATION_READ', auditSubjects.safeguarding, {
@@ -48,16 +51,22 @@ export const handler = apiHandler('operations', {
     },
   }),
   'POST /v1/ops/watchlist': endpoint({
+    summary: 'Import watch-list entries; the customers they name are screened at once',
     body: watchlistBody,
     idempotent: 'optional',
+    answers: { 200: watchlistImportAnswer },
+    refusals: ['validation-failed'],
     // Audited first (more than one transaction), then written, then the customers the entries
     // name are screened at once: frozen (BLOCK) or marked for review (WARN), each with a case.
     handle: async ({ body, caller }) =>
       ok(await importWatchlist(container(), caller, body.entries, 'POST /v1/ops/watchlist')),
   }),
   'POST /v1/ops/wallets/{walletId}/freeze': endpoint({
+    summary: 'Freeze a wallet',
     body: freezeBody,
     idempotent: 'optional',
+    answers: { 200: walletAnswer },
+    refusals: ['wallet-not-found', 'wallet-closed'],
     // The freeze, its order and its audit record are one transaction.
     handle: async ({ body, caller, params }) => {
       const route = 'POST /v1/ops/wallets/{walletId}/freeze';
@@ -66,8 +75,11 @@ export const handler = apiHandler('operations', {
     },
   }),
   'POST /v1/ops/wallets/{walletId}/unfreeze': endpoint({
+    summary: 'Lift a freeze',
     body: freezeBody,
     idempotent: 'optional',
+    answers: { 200: walletAnswer },
+    refusals: ['wallet-not-found', 'wallet-not-frozen'],
     handle: async ({ body, caller, params }) => {
       const route = 'POST /v1/ops/wallets/{walletId}/unfreeze';
       const done = await unfreezeWallet(container(), params.walletId!, { caller, route, ...body });

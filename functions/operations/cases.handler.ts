@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { container } from '../core/container.ts';
+import { caseDecisionAnswer, caseListAnswer } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { ok } from '../core/http/result.ts';
 import { audited } from '../core/use-cases/audit.ts';
@@ -18,7 +19,10 @@ const casesQuery = z.object({
 
 export const handler = apiHandler('riskCases', {
   'GET /v1/ops/cases': endpoint({
+    summary: 'The review queue: transfers held and customers screened',
     query: casesQuery,
+    answers: { 200: caseListAnswer },
+    refusals: ['validation-failed'],
     handle: async ({ caller, query }) => {
       const page = await listCases(container(), query.status, query.limit, query.cursor);
       await audited(container(), caller, 'CASES_READ', `cases:${query.status}`, { route: 'GET /v1/ops/cases' });
@@ -26,8 +30,19 @@ export const handler = apiHandler('riskCases', {
     },
   }),
   'POST /v1/ops/cases/{caseId}/decision': endpoint({
+    summary: 'Release or reject a case',
     body: decisionBody,
     idempotent: 'optional',
+    answers: { 200: caseDecisionAnswer },
+    refusals: [
+      'case-not-found',
+      'case-decided',
+      'wallet-closed',
+      'payee-not-active',
+      'insufficient-funds',
+      'monthly-limit-exceeded',
+      'wallet-busy',
+    ],
     // The decision and its audit record commit in one transaction (functions/core/use-cases/risk-cases.ts;
     // a screening case: functions/core/use-cases/watchlist.ts).
     handle: async ({ body, caller, params }) =>

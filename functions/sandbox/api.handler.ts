@@ -5,6 +5,7 @@ import { createSandboxOperator } from '../core/adapters/sandbox/sandbox-operator
 import { SandboxSmsOutbox } from '../core/adapters/sandbox/sms-outbox.ts';
 import { runtimeConfig } from '../core/config.ts';
 import { container } from '../core/container.ts';
+import { instant, named, vnd } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { notFound } from '../core/http/problem.ts';
 import { created, ok } from '../core/http/result.ts';
@@ -25,7 +26,77 @@ function sandboxBank() {
   return new SandboxBank(config.sandboxBankTable!, () => container().clock.now());
 }
 
-const jobs: Record<string, () => Promise<unknown>> = {
+// What the sandbox answers (docs/openapi.json documents these routes too, as `x-sandbox-only`).
+const sandboxAccount = named(
+  'SandboxBankAccount',
+  z.strictObject({ bankCode: z.string(), accountNumber: z.string(), balance: vnd }),
+);
+const sandboxFaults = named(
+  'SandboxBankFaults',
+  z.strictObject({
+    mode: z.enum(['NONE', 'TIMEOUT', 'DECLINE', 'ERROR']),
+    count: z.int(),
+    accountNumber: z.string().optional(),
+  }),
+);
+const sandboxAnswers = {
+  moneyEvents: named(
+    'SandboxMoneyEvents',
+    z.strictObject({ walletId: z.string(), walletVersion: z.int(), learntVersion: z.int() }),
+    'How far the after-commit consumer got on a wallet.',
+  ),
+  sms: named(
+    'SandboxSmsOutbox',
+    z.strictObject({
+      items: z.array(
+        z.strictObject({
+          text: z.string(),
+          otp: z.string().optional(),
+          reference: z.string().optional(),
+          sentAt: instant,
+        }),
+      ),
+    }),
+    'Messages "sent" to a phone, newest first.',
+  ),
+  assertion: named(
+    'SandboxEkycAssertion',
+    z.strictObject({ assertion: z.string().describe("a compact JWS (ES256), like a real eKYC provider's") }),
+  ),
+  account: sandboxAccount,
+  accountWithMovements: named(
+    'SandboxBankAccountMovements',
+    z.strictObject({
+      bankCode: z.string(),
+      accountNumber: z.string(),
+      holderName: z.string(),
+      balance: vnd,
+      movements: z.array(
+        z.strictObject({ amount: vnd, reference: z.string(), description: z.string().optional(), at: instant }),
+      ),
+    }),
+  ),
+  faults: sandboxFaults,
+  operator: named(
+    'SandboxOperator',
+    z.strictObject({
+      username: z.string(),
+      phoneNumber: z.string(),
+      groups: z.array(z.string()),
+      accessToken: z.string(),
+    }),
+    'A staff user, signed in.',
+  ),
+  job: named(
+    'SandboxJobRun',
+    z.union([
+      z.strictObject({ warned: z.int(), expired: z.int() }).describe('id-expiry'),
+      z.strictObject({ requeued: z.int() }).describe('settlement-sweeper'),
+    ]),
+  ),
+};
+
+const jobs: Record<string, () => Promise<{ warned: number; expired: number } | { requeued: number }>> = {
   'id-expiry': () => runIdExpiryJob(container()),
   'settlement-sweeper': () => sweepStuckTransfers(container(), 0),
 };
@@ -34,6 +105,8 @@ export const handler = apiHandler('sandbox', {
   // How far the after-commit consumer got on a wallet: its entries are learnt by the risk
   // profile up to `learntVersion` (tests wait for `learntVersion === walletVersion`).
   'GET /sandbox/money-events/{walletId}': endpoint({
+    summary: 'How far the after-commit consumer got on a wallet',
+    answers: { 200: sandboxAnswers.moneyEvents },
     handle: async ({ params }) => {
       sandboxOnly();
       const services = container();
@@ -47,6 +120,8 @@ export const handler = apiHandler('sandbox', {
     },
   }),
   'GET /sandbox/sms': endpoint({
+    summary: 'The SMS "sent" to a phone number (the OTPs among them)',
+    answers: { 200: sandboxAnswers.sms },
     query: z.object({ phoneNumber, reference: z.string().max(64).optional() }),
     handle: async ({ query }) => {
       const config = sandboxOnly();
@@ -55,6 +130,8 @@ export const handler = apiHandler('sandbox', {
     },
   }),
   'POST /sandbox/ekyc/assertions': endpoint({
+    summary: "A signed eKYC verdict, as the provider's SDK would return it",
+    answers: { 201: sandboxAnswers.assertion },
     body: z.strictObject({
       idNumber: z.string().max(32),
       fullName: z.string().max(200),
@@ -70,6 +147,8 @@ export const handler = apiHandler('sandbox', {
     },
   }),
   'POST /sandbox/bank/accounts': endpoint({
+    summary: 'Open an account (and its card) at the sandbox bank',
+    answers: { 201: sandboxAnswers.account },
     body: z.strictObject({
       bankCode: z.string().min(2).max(10),
       accountNumber: z.string().regex(/^\d{6,19}$/),
@@ -87,6 +166,8 @@ export const handler = apiHandler('sandbox', {
     },
   }),
   'GET /sandbox/bank/accounts/{bankCode}/{accountNumber}': endpoint({
+    summary: 'A sandbox bank account: balance and movements',
+    answers: { 200: sandboxAnswers.accountWithMovements },
     handle: async ({ params }) => {
       const account = await sandboxBank().account(params.bankCode!, params.accountNumber!);
       if (!account) throw notFound('No such sandbox account.');
@@ -95,9 +176,13 @@ export const handler = apiHandler('sandbox', {
     },
   }),
   'GET /sandbox/bank/guarantee': endpoint({
+    summary: "The provider's guarantee (safeguarding) account at the sandbox bank",
+    answers: { 200: sandboxAnswers.account },
     handle: async () => ok(await sandboxBank().guarantee()),
   }),
   'POST /sandbox/bank/faults': endpoint({
+    summary: 'Make the next money calls to the sandbox bank fail',
+    answers: { 200: sandboxAnswers.faults },
     body: z.strictObject({
       mode: z.enum(['NONE', 'TIMEOUT', 'DECLINE', 'ERROR']),
       count: z.number().int().min(1).max(1000).default(1),
@@ -113,6 +198,8 @@ export const handler = apiHandler('sandbox', {
     },
   }),
   'POST /sandbox/operators': endpoint({
+    summary: 'A staff user in Cognito groups, signed in',
+    answers: { 201: sandboxAnswers.operator },
     body: z.strictObject({
       username: z.string().min(1).max(128),
       password: z.string().min(8).max(256),
@@ -124,6 +211,8 @@ export const handler = apiHandler('sandbox', {
     },
   }),
   'POST /sandbox/jobs/{job}': endpoint({
+    summary: 'Run a scheduled job now: id-expiry or settlement-sweeper',
+    answers: { 200: sandboxAnswers.job },
     handle: async ({ params }) => {
       sandboxOnly();
       const job = jobs[params.job!];

@@ -88,7 +88,7 @@ export const sumsToZero = (ps: Posting[]): boolean => ps.reduce((s, p) => s + p.
 export interface StatementEntry {
   entryId: string;
   transferId: string;
-  type: string;
+  type: EntryType;
   amount: number;
   balanceAfter: number;
   counterparty?: string;

@@ -9,6 +9,7 @@ import { type CapabilityName, capabilities, type Route, routeKey, routes } from 
 import { DynamoProofReplayGuard } from '../adapters/dynamodb/proof-replay.ts';
 import { runtimeConfig } from '../config.ts';
 import type { DeviceProof } from '../domain/device.ts';
+import type { RefusalReason } from '../domain/refusals.ts';
 import { logger } from '../observability/logger.ts';
 import { metrics } from '../observability/metrics.ts';
 import { tracer } from '../observability/tracer.ts';
@@ -36,7 +37,25 @@ export interface RouteInput<B, Q> {
   deviceProof?: DeviceProof;
 }
 
-export interface Endpoint<B = unknown, Q = unknown> {
+/** The success statuses an endpoint may answer, each with the zod schema of its body (functions/core/http/answers.ts). */
+export type Answers = { readonly [S in 200 | 201 | 202]?: z.ZodType };
+
+/** What `handle` may return: one of the declared statuses with a body its schema accepts. */
+export type AnswerOf<A extends Answers> = {
+  [S in keyof A & number]: {
+    status: S;
+    body: A[S] extends z.ZodType ? z.input<A[S]> : never;
+    headers?: Record<string, string>;
+  };
+}[keyof A & number];
+
+export interface Endpoint<B = unknown, Q = unknown, A extends Answers = Answers> {
+  /** What it does, in a few words: the operation's `summary` in docs/openapi.json (required there). */
+  summary?: string;
+  /** More, when a summary is not enough (Markdown). */
+  description?: string;
+  /** The client's method name; derived from the method and path when absent (`postTransfers`). */
+  operationId?: string;
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   /**
@@ -44,17 +63,31 @@ export interface Endpoint<B = unknown, Q = unknown> {
    * answered once per key by Powertools' idempotency utility.
    * `'optional'`: the same, when a client sends the header (KYC, device trust).
    * `'by-key'`: the header is required and handed to the use case, whose own commit is idempotent
+  /**
+   * The success answers, `{ 200: walletAnswer }`: status → the schema of the body. docs/openapi.json
+   * is written from them and every e2e answer is validated against it; a route without them fails
+   * test/unit/openapi.test.ts (docs/development.md "Adding a route").
+   */
+  answers?: A;
+  /**
+   * The refusals its use case may give (functions/core/domain/refusals.ts): the document lists each
+   * with the status and `code` of functions/core/http/problems.ts. The problems every route of its
+   * kind may answer (validation, authentication, Idempotency-Key, 429, 500) are added by openapi.ts.
+   */
+  refusals?: readonly RefusalReason[];
    * per key (POST /v1/transfers: the transfer id derives from the key; no second record to write).
    */
   idempotent?: boolean | 'optional' | 'by-key';
-  handle(input: RouteInput<B, Q>, context: Context): Promise<HttpResult>;
+  handle(input: RouteInput<B, Q>, context: Context): Promise<AnswerOf<A>>;
 }
 
-/** Keeps the body and query types of each endpoint while collecting them in one table. */
-export const endpoint = <B = undefined, Q = undefined>(e: Endpoint<B, Q>): Endpoint<B, Q> => e;
+/** Keeps the body, query and answer types of each endpoint while collecting them in one table. */
+export const endpoint = <B = undefined, Q = undefined, A extends Answers = Answers>(
+  e: Endpoint<B, Q, A>,
+): Endpoint<B, Q, A> => e;
 
-// biome-ignore lint/suspicious/noExplicitAny: each endpoint keeps its own body and query types.
-type Endpoints = Record<string, Endpoint<any, any>>;
+// biome-ignore lint/suspicious/noExplicitAny: each endpoint keeps its own body, query and answer types.
+type Endpoints = Record<string, Endpoint<any, any, any>>;
 
 function header(event: APIGatewayProxyEvent, name: string): string | undefined {
   const wanted = name.toLowerCase();
