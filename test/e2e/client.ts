@@ -1,5 +1,6 @@
 import { createHash, generateKeyPairSync, type KeyObject, randomInt, randomUUID, sign } from 'node:crypto';
 import { expect, inject } from 'vitest';
+import { contract } from '../support/contract.ts';
 
 // A small HTTP client for the e2e suite: what a mobile app does, nothing more.
 
@@ -85,7 +86,10 @@ export async function api<T = any>(method: string, path: string, options: CallOp
   } catch {
     json = text;
   }
-  return { status: res.status, json, contentType: res.headers.get('content-type') ?? '', headers: res.headers };
+  const contentType = res.headers.get('content-type') ?? '';
+  // Every answer keeps docs/openapi.json, or the test that got it fails (test/support/contract.ts).
+  contract().check({ method, path, status: res.status, contentType, body: json });
+  return { status: res.status, json, contentType, headers: res.headers };
 }
 
 export function expectProblem(reply: Reply, status: number, code: string): void {

@@ -44,7 +44,7 @@ export type Answers = { readonly [S in 200 | 201 | 202]?: z.ZodType };
 export type AnswerOf<A extends Answers> = {
   [S in keyof A & number]: {
     status: S;
-    body: A[S] extends z.ZodType ? z.input<A[S]> : never;
+    body: NonNullable<A[S]> extends z.ZodType ? z.input<NonNullable<A[S]>> : never;
     headers?: Record<string, string>;
   };
 }[keyof A & number];

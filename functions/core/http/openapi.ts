@@ -27,15 +27,14 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record
 // Headers, declared as the server treats them (functions/core/http/api-handler.ts), each in one place.
 
 const headers = {
-  deviceId: (required: boolean) => ({
+  /** On public routes; customers' routes require it as the `device` security scheme. */
+  deviceId: {
     name: 'X-Device-Id',
     in: 'header',
-    required,
-    description: required
-      ? 'The opaque id of the client install (API.md "Auth"); device trust applies to it.'
-      : 'The opaque id of the client install, when it names itself (POST /v1/sessions/refresh needs it).',
+    required: false,
+    description: 'The opaque id of the client install, when it names itself (POST /v1/sessions/refresh needs it).',
     schema: { type: 'string', minLength: 1, maxLength: 128 },
-  }),
+  },
   idempotencyKey: (required: boolean) => ({
     name: 'Idempotency-Key',
     in: 'header',
@@ -88,6 +87,20 @@ const problemTitles: Readonly<Record<number, string>> = {
   503: 'Busy: nothing changed, retry',
 };
 
+/**
+ * What API Gateway answers by itself on any route, before a handler runs (lib/constructs/api.ts
+ * `gatewayProblems`: WAF, throttling, body size, its other 4xx and 5xx; test/unit/openapi.test.ts
+ * holds the two lists together). 401 is declared on authenticated routes only; 404 answers
+ * unknown paths, which no operation has.
+ */
+export const gatewayProblemCodes: readonly { status: number; code: string }[] = [
+  { status: 400, code: 'bad-request' },
+  { status: 403, code: 'forbidden' },
+  { status: 413, code: 'payload-too-large' },
+  { status: 429, code: 'rate-limited' },
+  { status: 500, code: 'internal-error' },
+];
+
 const secured = (access: Access) => access === 'customer' || access === 'operators' || access === 'compliance';
 
 /** Status → the problem `code`s the route may answer with it. */
@@ -108,14 +121,13 @@ export function problemCodes(route: Route, e: Endpoint): Map<number, Set<string>
   // A resource addressed by id may not exist, or be another customer's (API.md "Ownership");
   // a sandbox route answers 404 where the stage has no sandbox.
   if (route.path.includes('{') || route.access === 'sandbox') add(404, 'not-found');
-  // API Gateway refuses bodies over its limit (the local gateway: over 1 MiB).
+  // The local gateway refuses bodies over 1 MiB so (API Gateway: payload-too-large, below).
   if (e.body) add(413, 'validation-failed');
   for (const reason of e.refusals ?? []) {
     const { status, code } = refusalAnswers[reason as RefusalReason];
     add(status, code);
   }
-  add(429, 'rate-limited'); // the WAF's rate-based rule and API Gateway's throttling
-  add(500, 'internal-error');
+  for (const { status, code } of gatewayProblemCodes) add(status, code);
   return new Map([...codes].sort(([a], [b]) => a - b));
 }
 
@@ -202,8 +214,7 @@ function operation(route: Route, e: Endpoint, answerIds: Map<z.ZodType, string>)
     required: true,
     schema: { type: 'string' },
   }));
-  if (route.access === 'customer') parameters.push(headers.deviceId(true));
-  if (route.access === 'public' && route.capability !== 'platform') parameters.push(headers.deviceId(false));
+  if (route.access === 'public' && route.capability !== 'platform') parameters.push(headers.deviceId);
   if (route.access === 'customer' || (route.access === 'public' && route.capability !== 'platform'))
     parameters.push(headers.dpop);
   if (sendsAppVersion(route.access) && route.capability !== 'platform') parameters.push(appVersionHeader);
@@ -227,7 +238,8 @@ function operation(route: Route, e: Endpoint, answerIds: Map<z.ZodType, string>)
     summary: e.summary,
     ...(e.description ? { description: e.description } : {}),
     tags: [route.capability],
-    security: secured(route.access) ? [{ bearer: [] }] : [],
+    security:
+      route.access === 'customer' ? [{ bearer: [], device: [] }] : secured(route.access) ? [{ bearer: [] }] : [],
     ...(route.access === 'operators' || route.access === 'compliance' ? { 'x-required-group': route.access } : {}),
     ...(route.access === 'sandbox' ? { 'x-sandbox-only': true } : {}),
     ...(parameters.length ? { parameters } : {}),
@@ -327,6 +339,15 @@ export function openApiDocument(endpointsByRoute: Map<string, Endpoint>) {
           bearerFormat: 'JWT',
           description:
             'A Cognito access token from POST /v1/sessions (5 minutes; POST /v1/sessions/refresh renews it).',
+        },
+        // A scheme, not a parameter: it goes with the token on every customer call, so a generated
+        // client sets it once (clients/typescript) rather than on each call.
+        device: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Device-Id',
+          description:
+            'The opaque id of the client install (API.md "Auth"), required with the token on customer calls (400 validation-failed without it); device trust applies to it.',
         },
       },
       schemas: components,
