@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import { maskText } from '../functions/core/observability/mask.ts';
 import { type CapabilityName, capabilities, type Route, routes } from '../functions/routes.ts';
 import { runAs } from './table-grants.ts';
 
@@ -59,6 +60,25 @@ export interface GatewayOptions {
   clientId: string;
   /** Capabilities that are served; sandbox routes are left out when false. */
   sandbox: boolean;
+  /**
+   * One readable line per request (`POST /v1/transfers 422 8 ms monthly-limit-exceeded`): method,
+   * path, status, milliseconds and the problem `code` of an error. None when absent.
+   */
+  requestLog?: (line: string) => void;
+}
+
+/** The line of one request: no query string and digits masked, so no personal data reaches the log. */
+export function requestLine(method: string, url: string, status: number, ms: number, body: unknown): string {
+  let code = '';
+  if (status >= 400 && body !== undefined && body !== null) {
+    try {
+      const parsed = JSON.parse(Buffer.isBuffer(body) ? body.toString('utf8') : String(body)) as { code?: unknown };
+      if (typeof parsed.code === 'string') code = ` ${parsed.code}`;
+    } catch {
+      // not a problem document
+    }
+  }
+  return `${method} ${maskText(url.split('?')[0] ?? '')} ${status} ${Math.round(ms)} ms${code}`;
 }
 
 export interface Gateway {
@@ -170,6 +190,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 
   const server = createServer((req, res) => {
+    const log = options.requestLog;
+    if (log) {
+      const started = performance.now();
+      let sent: unknown;
+      const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+      res.end = ((...args: unknown[]) => {
+        if (typeof args[0] !== 'function') sent = args[0];
+        return end(...args);
+      }) as typeof res.end;
+      res.once('finish', () =>
+        log(requestLine(req.method ?? 'GET', req.url ?? '/', res.statusCode, performance.now() - started, sent)),
+      );
+    }
     serve(req, res).catch((error: { status?: number }) => {
       if (res.headersSent) return res.destroy();
       if (error.status === 413) return problem(res, 413, 'validation-failed', 'The body is too large.');

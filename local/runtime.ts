@@ -23,9 +23,12 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
   // IAM as AWS applies it, for DynamoDB: each function only the actions functions/routes.ts grants it.
   if (process.env.LOCAL_IAM === 'enforce') watchTableAccess('enforce');
   const engines = await startEngines();
+  // Readable logs unless LOG_FORMAT says otherwise (`LOG_FORMAT=json npm start`: as in AWS).
+  const readable = (process.env.LOG_FORMAT ?? 'text') === 'text';
   Object.assign(process.env, engines.env, {
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    LOG_FORMAT: readable ? 'text' : process.env.LOG_FORMAT,
   });
   let gateway: Gateway | undefined;
   const pollers: Poller[] = [];
@@ -37,6 +40,7 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
       jwksUrl: engines.env.COGNITO_JWKS_URL!,
       clientId: engines.env.USER_POOL_CLIENT_ID!,
       sandbox: engines.env.SANDBOX_ENABLED === 'true',
+      ...(readable ? { requestLog: (line: string) => console.log(line) } : {}),
     });
     for (const [name, capability] of Object.entries(capabilities) as [CapabilityName, Capability][]) {
       if (!capability.needs.walletStream) continue;

@@ -10,7 +10,7 @@ import { DynamoProofReplayGuard } from '../adapters/dynamodb/proof-replay.ts';
 import { runtimeConfig } from '../config.ts';
 import type { DeviceProof } from '../domain/device.ts';
 import type { RefusalReason } from '../domain/refusals.ts';
-import { logger } from '../observability/logger.ts';
+import { logger, readableLogs } from '../observability/logger.ts';
 import { metrics } from '../observability/metrics.ts';
 import { tracer } from '../observability/tracer.ts';
 import type { ProofReplayGuard } from '../ports/proof-replay.ts';
@@ -232,23 +232,30 @@ export function apiHandler(capability: CapabilityName, endpoints: Endpoints) {
 
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     .use(injectLambdaContext(logger))
-    .use(captureLambdaHandler(tracer))
-    .use(logMetrics(metrics))
-    .handler(async (event, context) => {
-      const key = routeKey(event.httpMethod, event.resource);
-      const route = byKey.get(key);
-      const e = endpoints[key];
-      try {
-        if (!route || !e) throw notFound(`No route ${event.httpMethod} ${event.path}.`);
-        const result = await dispatch(route, e, event, context);
-        logger.info('request', { route: key, status: result.status });
-        return toProxyResult(result);
-      } catch (error) {
-        const answer = answerError(error, event);
-        logger.info('request', { route: key, status: answer.statusCode });
-        return answer;
-      }
-    });
+    .use(captureLambdaHandler(tracer));
+  // Where metrics are off (the local runtime) there is nothing to flush: no "No application
+  // metrics to publish" warning after every request.
+  if (metrics.publishing) handler.use(logMetrics(metrics));
+  // The record of each request, in AWS; with readable logs the local gateway prints its own line
+  // (`POST /v1/transfers 201 12 ms`, local/gateway.ts).
+  const logRequest = (route: string, status: number) => {
+    if (!readableLogs()) logger.info('request', { route, status });
+  };
+  handler.handler(async (event, context) => {
+    const key = routeKey(event.httpMethod, event.resource);
+    const route = byKey.get(key);
+    const e = endpoints[key];
+    try {
+      if (!route || !e) throw notFound(`No route ${event.httpMethod} ${event.path}.`);
+      const result = await dispatch(route, e, event, context);
+      logRequest(key, result.status);
+      return toProxyResult(result);
+    } catch (error) {
+      const answer = answerError(error, event);
+      logRequest(key, answer.statusCode);
+      return answer;
+    }
+  });
   // The endpoint table rides along for docs/openapi.json (functions/core/http/openapi.ts).
   return Object.assign(handler, { endpoints });
 }
