@@ -150,6 +150,29 @@ describe('the contract check of the e2e suite (test/support/contract.ts)', () =>
     ]);
   });
 
+  it('fails a real handler that plants a member in its answer (the whole pipeline: handler, proxy result, check)', async () => {
+    const { apiHandler, endpoint } = await import('../../functions/core/http/api-handler.ts');
+    const { healthAnswer } = await import('../../functions/core/http/answers.ts');
+    const { ok } = await import('../../functions/core/http/result.ts');
+    const { apiEvent, lambdaContext } = await import('../support/lambda-events.ts');
+    const planted = { status: 'ok' as const, uptimeSeconds: 12 }; // not in the Health schema
+    const handler = apiHandler('platform', {
+      'GET /health': endpoint({ summary: 'Up?', answers: { 200: healthAnswer }, handle: async () => ok(planted) }),
+    });
+    const result = await handler(apiEvent({ method: 'GET', resource: '/health' }), lambdaContext('platform'));
+    const answer = {
+      method: 'GET',
+      path: '/health',
+      status: result.statusCode,
+      contentType: String(result.headers?.['content-type']),
+      body: JSON.parse(result.body),
+    };
+    expect(() => contract().check(answer)).toThrow(
+      'GET /health 200: the body does not match docs/openapi.json: undeclared member "uptimeSeconds" at (the body)',
+    );
+    expect(contract().violations({ ...answer, body: { status: 'ok' } })).toEqual([]);
+  });
+
   it('fails a wrong type, a missing member and a value outside an enum', () => {
     const [violation] = contract().violations({
       ...call,
