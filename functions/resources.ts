@@ -155,6 +155,14 @@ export const environmentVariables = {
   sessionIdleSeconds: 'SESSION_IDLE_SECONDS',
   /** `allow` or `deny`: whether devices trusted without a key (v1 clients) still count by their id. */
   keylessDevices: 'KEYLESS_DEVICES',
+  /** Minimum app versions per platform, `android/4.0.0,ios/4.1.0` (API.md v1.1 "App version"; Circular 77/2025). */
+  minAppVersion: 'MIN_APP_VERSION',
+  /** `allow` or `deny`: whether a request without X-App-Version is accepted. */
+  unversionedApps: 'UNVERSIONED_APPS',
+  /** Working days a suspicious-transaction report is due in after detection (RULES.md §8; default 3). */
+  suspiciousReportDueWorkingDays: 'STR_DUE_WORKING_DAYS',
+  /** Days a personal-data request is due in (RULES.md §9; default 3, i.e. 72 hours). */
+  dataRequestDueDays: 'DATA_REQUEST_DUE_DAYS',
   /** The API's public base URL, stage path included, when it is not the URL API Gateway is called at. */
   publicBaseUrl: 'PUBLIC_BASE_URL',
   /** Overrides of the risk engine's thresholds (JSON, the shape of functions/core/domain/risk/config.ts). */

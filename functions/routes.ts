@@ -25,6 +25,8 @@ export type CapabilityName =
   | 'riskCases'
   | 'compliance'
   | 'walletControl'
+  | 'profile'
+  | 'dataRetention'
   | 'safeguardingCheck'
   | 'sandbox';
 
@@ -245,13 +247,57 @@ export const capabilities: Record<CapabilityName, Capability> = {
       // Ends the owner's sessions at Cognito too when a wallet is locked or frozen.
       userPool: ['cognito-idp:AdminUserGlobalSignOut'],
       // A request's freezes (updates or condition checks), its item and its package parts (puts);
-      // the subject's wallets, links and statements are queried; the large-value report is gsi2.
+      // the subject's wallets, links and statements are queried; the large-value report is gsi2
+      // (its parties' customers and links read and decrypted), suspicious-transaction reports gsi1.
       walletTable: ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem', 'PutItem', 'UpdateItem'],
-      walletIndexes: ['gsi2'],
+      walletIndexes: ['gsi1', 'gsi2'],
       idempotencyTable: true,
       dataKey: true,
       auditLog: 'read',
     },
+  },
+  profile: {
+    // The customer's own record (API.md v1.1): phone changes (Circular 77/2025), consents, data
+    // requests and erasure (Law 91/2025); the operators' list of requests, compliance's read of
+    // an erased customer's retained record.
+    entry: 'functions/profile/api.handler.ts',
+    needs: {
+      // A phone change moves the number in one transaction (the new guard put, the old one deleted,
+      // the customer updated); an erasure closes the wallets, reduces the customer and deletes its
+      // phone guard in one, then deletes the wallets' risk profiles. Exports read the customer's
+      // and its wallets' partitions and their transfers in batches; requests and in-flight
+      // transfers are listed on gsi1.
+      walletTable: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+      walletIndexes: ['gsi1'],
+      idempotencyTable: true,
+      // The user's phone follows a change; an erasure disables and deletes it; both end its sessions.
+      userPool: [
+        'cognito-idp:AdminUpdateUserAttributes',
+        'cognito-idp:AdminUserGlobalSignOut',
+        'cognito-idp:AdminDisableUser',
+        'cognito-idp:AdminDeleteUser',
+      ],
+      dataKey: true,
+      sms: true,
+      // A phone change and an erasure commit with their audit records; staff reads are audited.
+      auditLog: 'append',
+    },
+  },
+  dataRetention: {
+    // RULES.md §8, §9: deletes what is past its retention, finishes data requests a crash left open.
+    entry: 'functions/profile/data-retention.handler.ts',
+    needs: {
+      // Erased customers by retention day and open requests (gsi1); their partitions queried and
+      // deleted in batches; an ACCESS export written, a DELETE's follow-up (devices updated, risk
+      // profiles deleted).
+      walletTable: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+      walletIndexes: ['gsi1'],
+      userPool: ['cognito-idp:AdminUserGlobalSignOut', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminDeleteUser'],
+      dataKey: true,
+      auditLog: 'append',
+    },
+    // 02:00 in Hanoi (19:00 UTC).
+    schedule: 'cron(0 19 * * ? *)',
   },
   walletControl: {
     // Customers' self-lock and unlock (RULES.md §7): kept apart so locking never waits on another function.
@@ -294,6 +340,12 @@ export interface Route {
   readonly path: string;
   readonly capability: CapabilityName;
   readonly access: Access;
+  /**
+   * Sign-in, device trust and money-moving calls (Circular 77/2025, API.md v1.1 "App version"): an
+   * `X-App-Version` below the stage's minimum is `426 app-upgrade-required`, and so is none where
+   * the stage serves no unversioned clients (functions/core/http/app-version.ts).
+   */
+  readonly checksAppVersion?: true;
 }
 
 export const routes: readonly Route[] = [
@@ -301,12 +353,24 @@ export const routes: readonly Route[] = [
 
   { method: 'POST', path: '/v1/registrations', capability: 'onboarding', access: 'public' },
   { method: 'POST', path: '/v1/registrations/{registrationId}/confirm', capability: 'onboarding', access: 'public' },
-  { method: 'POST', path: '/v1/sessions', capability: 'onboarding', access: 'public' },
+  { method: 'POST', path: '/v1/sessions', capability: 'onboarding', access: 'public', checksAppVersion: true },
   { method: 'POST', path: '/v1/sessions/refresh', capability: 'onboarding', access: 'public' },
   { method: 'GET', path: '/v1/me', capability: 'onboarding', access: 'customer' },
-  { method: 'POST', path: '/v1/me/kyc', capability: 'onboarding', access: 'customer' },
-  { method: 'POST', path: '/v1/devices/{deviceId}/trust-challenges', capability: 'onboarding', access: 'customer' },
-  { method: 'POST', path: '/v1/devices/{deviceId}/trust', capability: 'onboarding', access: 'customer' },
+  { method: 'POST', path: '/v1/me/kyc', capability: 'onboarding', access: 'customer', checksAppVersion: true },
+  {
+    method: 'POST',
+    path: '/v1/devices/{deviceId}/trust-challenges',
+    capability: 'onboarding',
+    access: 'customer',
+    checksAppVersion: true,
+  },
+  {
+    method: 'POST',
+    path: '/v1/devices/{deviceId}/trust',
+    capability: 'onboarding',
+    access: 'customer',
+    checksAppVersion: true,
+  },
   { method: 'POST', path: '/v1/wallets', capability: 'onboarding', access: 'customer' },
   { method: 'GET', path: '/v1/wallets', capability: 'onboarding', access: 'customer' },
   { method: 'GET', path: '/v1/wallets/{walletId}', capability: 'onboarding', access: 'customer' },
@@ -315,15 +379,22 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/wallets/{walletId}/links', capability: 'linking', access: 'customer' },
   { method: 'DELETE', path: '/v1/wallets/{walletId}/links/{linkId}', capability: 'linking', access: 'customer' },
 
-  { method: 'POST', path: '/v1/transfers', capability: 'transfers', access: 'customer' },
+  { method: 'POST', path: '/v1/transfers', capability: 'transfers', access: 'customer', checksAppVersion: true },
   { method: 'GET', path: '/v1/transfers/{transferId}', capability: 'transfers', access: 'customer' },
-  { method: 'POST', path: '/v1/transfers/{transferId}/authorize', capability: 'transfers', access: 'customer' },
+  {
+    method: 'POST',
+    path: '/v1/transfers/{transferId}/authorize',
+    capability: 'transfers',
+    access: 'customer',
+    checksAppVersion: true,
+  },
   { method: 'GET', path: '/v1/wallets/{walletId}/statement', capability: 'transfers', access: 'customer' },
 
   { method: 'GET', path: '/v1/ops/reconciliation/safeguarding', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/watchlist', capability: 'operations', access: 'operators' },
   { method: 'GET', path: '/v1/ops/cases', capability: 'riskCases', access: 'operators' },
   { method: 'POST', path: '/v1/ops/cases/{caseId}/decision', capability: 'riskCases', access: 'operators' },
+  { method: 'POST', path: '/v1/ops/cases/{caseId}/suspicious', capability: 'riskCases', access: 'operators' },
   { method: 'POST', path: '/v1/ops/wallets/{walletId}/freeze', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/wallets/{walletId}/unfreeze', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/law-enforcement-requests', capability: 'compliance', access: 'compliance' },
@@ -334,11 +405,33 @@ export const routes: readonly Route[] = [
     access: 'compliance',
   },
   { method: 'GET', path: '/v1/ops/reports/large-value', capability: 'compliance', access: 'compliance' },
+  { method: 'GET', path: '/v1/ops/reports/suspicious', capability: 'compliance', access: 'compliance' },
   { method: 'GET', path: '/v1/ops/audit', capability: 'compliance', access: 'compliance' },
 
   { method: 'POST', path: '/v1/wallets/{walletId}/lock', capability: 'walletControl', access: 'customer' },
   { method: 'POST', path: '/v1/wallets/{walletId}/unlock', capability: 'walletControl', access: 'customer' },
   { method: 'POST', path: '/v1/wallets/{walletId}/unlock/authorize', capability: 'walletControl', access: 'customer' },
+
+  // The rules of 2026 (API.md v1.1): the phone number (Circular 77/2025), personal data (Law 91/2025).
+  { method: 'POST', path: '/v1/me/phone-changes', capability: 'profile', access: 'customer', checksAppVersion: true },
+  {
+    method: 'POST',
+    path: '/v1/me/phone-changes/{changeId}/authorize',
+    capability: 'profile',
+    access: 'customer',
+    checksAppVersion: true,
+  },
+  { method: 'GET', path: '/v1/me/consents', capability: 'profile', access: 'customer' },
+  { method: 'POST', path: '/v1/me/consents', capability: 'profile', access: 'customer' },
+  { method: 'POST', path: '/v1/me/data-requests', capability: 'profile', access: 'customer' },
+  { method: 'GET', path: '/v1/me/data-requests/{requestId}', capability: 'profile', access: 'customer' },
+  { method: 'GET', path: '/v1/ops/data-requests', capability: 'profile', access: 'operators' },
+  {
+    method: 'GET',
+    path: '/v1/ops/customers/{customerId}/retained-data',
+    capability: 'profile',
+    access: 'compliance',
+  },
 
   { method: 'GET', path: '/sandbox/sms', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/operators', capability: 'sandbox', access: 'sandbox' },

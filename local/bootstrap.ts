@@ -211,6 +211,12 @@ export async function bootstrapResources(endpoints: EngineEndpoints): Promise<Re
       [environmentVariables.sandbox]: 'true',
       // The local runtime serves v1 clients too (API.md "Device binding": keyless devices by id).
       [environmentVariables.keylessDevices]: 'allow',
+      // API.md v1.1 "App version": 1.0.0 for both platforms unless MIN_APP_VERSION says otherwise;
+      // clients without X-App-Version are served unless UNVERSIONED_APPS=deny.
+      [environmentVariables.minAppVersion]: process.env.MIN_APP_VERSION ?? 'android/1.0.0,ios/1.0.0',
+      [environmentVariables.unversionedApps]: process.env.UNVERSIONED_APPS ?? 'allow',
+      [environmentVariables.suspiciousReportDueWorkingDays]: process.env.STR_DUE_WORKING_DAYS ?? '3',
+      [environmentVariables.dataRequestDueDays]: process.env.DATA_REQUEST_DUE_DAYS ?? '3',
       [environmentVariables.sessionIdleSeconds]: process.env.SESSION_IDLE_SECONDS ?? '300',
       COGNITO_ISSUER: issuer,
       COGNITO_JWKS_URL: `${issuer}/.well-known/jwks.json`,

@@ -3,6 +3,7 @@ import { container } from '../core/container.ts';
 import { auditSubjects } from '../core/domain/audit.ts';
 import { auditPageAnswer, largeValueReportAnswer, lawEnforcementRequestAnswer } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
+import { suspiciousReportListAnswer } from '../core/http/regulation-answers.ts';
 import { created, ok } from '../core/http/result.ts';
 import { isoDate } from '../core/http/validation.ts';
 import { audited, auditTrail } from '../core/use-cases/audit.ts';
@@ -12,6 +13,7 @@ import {
   receiveLawEnforcementRequest,
   requestSubjects,
 } from '../core/use-cases/law-enforcement.ts';
+import { listSuspiciousReports } from '../core/use-cases/suspicious-reports.ts';
 import { phoneNumber } from '../onboarding/schemas.ts';
 
 // The `compliance` group's routes (RULES.md §7–9): law-enforcement requests, the large-value
@@ -85,6 +87,15 @@ export const handler = apiHandler('compliance', {
       });
       return ok(report);
     },
+  }),
+  'GET /v1/ops/reports/suspicious': endpoint({
+    summary: 'Suspicious-transaction reports to file, the soonest due first',
+    description:
+      'RULES.md §8 (Circular 27/2025): each is due within the configured number of working days of the detection (Asia/Ho_Chi_Minh, weekends skipped).',
+    query: z.object({ status: z.enum(['OPEN', 'FILED']).default('OPEN'), ...page }),
+    answers: { 200: suspiciousReportListAnswer },
+    handle: async ({ caller, query }) =>
+      ok(await listSuspiciousReports(container(), caller, query, 'GET /v1/ops/reports/suspicious')),
   }),
   'GET /v1/ops/audit': endpoint({
     summary: 'Who read or changed what about a subject, newest first',

@@ -15,6 +15,13 @@ const schema = z.object({
   auditTable: z.string().optional(),
   riskConfig: z.string().optional(),
   keylessDevices: z.enum(['allow', 'deny']).default('deny'),
+  /** Circular 77/2025 (API.md v1.1 "App version"): minimums per platform; none unless the stage sets them. */
+  minAppVersion: z.string().max(200).default(''),
+  unversionedApps: z.enum(['allow', 'deny']).default('deny'),
+  /** RULES.md §8: a suspicious-transaction report within 3 working days of detection (1 where the law says so). */
+  suspiciousReportDueWorkingDays: z.coerce.number().int().min(1).max(10).default(3),
+  /** RULES.md §9: personal-data requests answered within the legal deadline (72 hours by default). */
+  dataRequestDueDays: z.coerce.number().int().min(1).max(30).default(3),
   /** RULES.md §4: sessions end after inactivity; 5 minutes unless the stage says otherwise. */
   sessionIdleSeconds: z.coerce.number().int().min(1).max(86_400).default(300),
   publicBaseUrl: z.url().optional(),

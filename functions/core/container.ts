@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { CognitoIdentityProvider } from './adapters/cognito/cognito-identity-provider.ts';
 import { EnvelopeKeyRing } from './adapters/crypto/envelope-key-ring.ts';
 import { kmsRootKey } from './adapters/crypto/kms-root-key.ts';
+import { DynamoAmlReportStore } from './adapters/dynamodb/aml-reports.ts';
 import { DynamoAttemptGuards } from './adapters/dynamodb/attempt-guards.ts';
 import { DynamoAuditLog } from './adapters/dynamodb/audit-log.ts';
 import { dynamo } from './adapters/dynamodb/client.ts';
@@ -10,6 +11,7 @@ import { DynamoLedger } from './adapters/dynamodb/ledger.ts';
 import { DynamoLinkStore } from './adapters/dynamodb/link-store.ts';
 import { DynamoOnboardingStore } from './adapters/dynamodb/onboarding-store.ts';
 import { DynamoOtpMessageLimit } from './adapters/dynamodb/otp-message-limit.ts';
+import { DynamoProfileStore } from './adapters/dynamodb/profile-store.ts';
 import { DynamoReportStore } from './adapters/dynamodb/reports.ts';
 import { DynamoRiskProfiles } from './adapters/dynamodb/risk-profiles.ts';
 import { DynamoSessions } from './adapters/dynamodb/sessions.ts';
@@ -84,6 +86,12 @@ export function container(): Services {
     walletControl: new DynamoWalletControl(config.walletTable),
     lawEnforcement: new DynamoLawEnforcementStore(config.walletTable),
     reports: new DynamoReportStore(config.walletTable),
+    amlReports: new DynamoAmlReportStore(config.walletTable, config.auditTable),
+    profile: new DynamoProfileStore(config.walletTable, config.auditTable),
+    deadlines: {
+      suspiciousReportWorkingDays: config.suspiciousReportDueWorkingDays,
+      dataRequestDays: config.dataRequestDueDays,
+    },
     audit: new DynamoAuditLog(config.auditTable),
     devicePolicy: { allowKeyless: config.keylessDevices === 'allow' },
     guards: new DynamoAttemptGuards(config.walletTable),

@@ -52,16 +52,24 @@ export const handler = apiHandler('onboarding', {
       'otp-invalid',
       'too-many-attempts',
       'request-in-progress',
+      'service-consent-required',
     ],
-    handle: async ({ body, params }) =>
-      created(await confirmRegistration(container(), { registrationId: params.registrationId!, ...body })),
+    handle: async ({ body, params, appVersion }) =>
+      created(
+        await confirmRegistration(container(), {
+          registrationId: params.registrationId!,
+          ...body,
+          ...(appVersion ? { appVersion } : {}),
+        }),
+      ),
   }),
   'POST /v1/sessions': endpoint({
     summary: 'Sign in: Cognito tokens',
     body: sessionBody,
     answers: { 200: sessionAnswer },
     refusals: ['unauthenticated', 'too-many-attempts'],
-    handle: async ({ body, deviceProof }) => ok(await signIn(container(), body, deviceProof)),
+    handle: async ({ body, deviceProof, appVersion }) =>
+      ok(await signIn(container(), { ...body, ...(appVersion ? { appVersion } : {}) }, deviceProof)),
   }),
   'POST /v1/sessions/refresh': endpoint({
     summary: 'Renew the tokens of a session that is still alive',
@@ -97,8 +105,8 @@ export const handler = apiHandler('onboarding', {
       'duplicate-identity',
       'request-in-progress',
     ],
-    handle: async ({ body, caller, deviceId, deviceProof }) =>
-      ok(await submitKyc(container(), caller.subject, deviceId, body, deviceProof)),
+    handle: async ({ body, caller, deviceId, deviceProof, appVersion }) =>
+      ok(await submitKyc(container(), caller.subject, deviceId, body, deviceProof, appVersion)),
   }),
   'POST /v1/devices/{deviceId}/trust-challenges': endpoint({
     summary: 'Start trusting a device: a challenge for a biometric check (and an SMS OTP)',
@@ -124,8 +132,8 @@ export const handler = apiHandler('onboarding', {
       'otp-invalid',
       'too-many-attempts',
     ],
-    handle: async ({ body, caller, params, deviceProof }) =>
-      ok(await trustDevice(container(), caller.subject, params.deviceId!, body, deviceProof)),
+    handle: async ({ body, caller, params, deviceProof, appVersion }) =>
+      ok(await trustDevice(container(), caller.subject, params.deviceId!, body, deviceProof, appVersion)),
   }),
   'POST /v1/wallets': endpoint({
     summary: 'Open a wallet (PENDING_LINK until its first bank link)',

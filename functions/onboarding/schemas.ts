@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { isCccdNumber } from '../core/domain/kyc.ts';
 import { passwordProblems } from '../core/domain/password.ts';
+import { consentPurposes } from '../core/domain/personal-data.ts';
 import { normalizePhone, type PhoneNumber } from '../core/domain/phone.ts';
 
 export const phoneNumber = z
@@ -28,10 +29,23 @@ export const password = z
 
 export const registrationBody = z.strictObject({ phoneNumber });
 
+/** The privacy notice a client showed (RULES.md §9: consent is recorded with the notice version). */
+export const noticeVersion = z.string().trim().min(1).max(32);
+
 export const confirmationBody = z.strictObject({
   otp: z.string().regex(/^\d{6}$/, 'six digits'),
   password,
   deviceId,
+  /**
+   * Law 91/2025 (v1.1, optional): the purposes the customer chose. SERVICE is given by registering;
+   * MARKETING and ANALYTICS are off unless given here.
+   */
+  consents: z
+    .array(z.strictObject({ purpose: z.enum(consentPurposes), granted: z.boolean() }))
+    .max(consentPurposes.length)
+    .refine((c) => new Set(c.map((x) => x.purpose)).size === c.length, 'each purpose at most once')
+    .optional(),
+  noticeVersion: noticeVersion.optional(),
 });
 
 export const sessionBody = z.strictObject({

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import { container } from '../core/container.ts';
 import { caseDecisionAnswer, caseListAnswer } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
-import { ok } from '../core/http/result.ts';
+import { suspiciousReportCreatedAnswer } from '../core/http/regulation-answers.ts';
+import { created, ok } from '../core/http/result.ts';
 import { audited } from '../core/use-cases/audit.ts';
 import { decideQueuedCase, listCases } from '../core/use-cases/risk-cases.ts';
+import { reportSuspicious } from '../core/use-cases/suspicious-reports.ts';
 
 export const decisionBody = z.strictObject({
   decision: z.enum(['RELEASE', 'REJECT']),
@@ -52,6 +54,24 @@ export const handler = apiHandler('riskCases', {
           ...body,
           route: 'POST /v1/ops/cases/{caseId}/decision',
         }),
+      ),
+  }),
+  'POST /v1/ops/cases/{caseId}/suspicious': endpoint({
+    summary: "Judge a held transfer's case suspicious: a suspicious-transaction report with its due date",
+    description:
+      'RULES.md §8 (Circular 27/2025): due within the configured number of working days (Asia/Ho_Chi_Minh, weekends skipped); listed for compliance at GET /v1/ops/reports/suspicious. Once per case; the report and its audit record commit together.',
+    body: z.strictObject({ reason: z.string().trim().min(1).max(1000) }),
+    idempotent: 'optional',
+    answers: { 201: suspiciousReportCreatedAnswer },
+    refusals: ['case-not-found', 'case-reported', 'validation-failed'],
+    handle: async ({ body, caller, params }) =>
+      created(
+        await reportSuspicious(
+          container(),
+          caller,
+          { caseId: params.caseId!, reason: body.reason },
+          'POST /v1/ops/cases/{caseId}/suspicious',
+        ),
       ),
   }),
 });

@@ -1,7 +1,11 @@
 // Typed per-stage configuration, validated with zod before any construct sees it.
 // A wrong value fails `cdk synth` with a message naming the field, not a half-built stack.
 import { z } from 'zod';
+import { parseSemVer } from '#functions/core/domain/app-version.ts';
 import { riskConfigWith } from '#functions/core/domain/risk/config.ts';
+
+/** A semantic version, `4.2.0` (functions/core/domain/app-version.ts). */
+const semver = z.string().refine((v) => parseSemVer(v) !== undefined, { message: 'a semantic version, e.g. 4.2.0' });
 
 export const stageNames = ['sandbox', 'production'] as const;
 export type StageName = (typeof stageNames)[number];
@@ -67,6 +71,21 @@ export const stageConfigSchema = z
      * `X-Device-Id` alone. Production: no; a stage that must serve v1 apps may say yes for a while.
      */
     allowKeylessDevices: z.boolean().default(false),
+    /**
+     * Circular 77/2025 (RULES.md §5, API.md v1.1 "App version"): the lowest app version per platform
+     * that may sign in, trust a device or move money, and whether a client that names no version
+     * (no `X-App-Version`) is served at all.
+     */
+    appVersions: z
+      .strictObject({
+        minimum: z.strictObject({ android: semver.optional(), ios: semver.optional() }).default({}),
+        allowUnversioned: z.boolean(),
+      })
+      .default({ minimum: {}, allowUnversioned: false }),
+    /** RULES.md §8: working days a suspicious-transaction report is due in (3; 1 where the law says so). */
+    suspiciousReportDueWorkingDays: z.number().int().min(1).max(10).default(3),
+    /** RULES.md §9 (Law 91/2025): days a personal-data request is due in; 72 hours unless set otherwise. */
+    dataRequestDueDays: z.number().int().min(1).max(30).default(3),
     /** RULES.md §4: a session idle longer than this cannot be refreshed (provider's choice; 5 minutes). */
     sessionIdleSeconds: z.number().int().min(60).max(86_400).default(300),
     /** The API's public base URL with its stage path, when clients reach it by a custom domain (DPoP `htu`). */
@@ -99,6 +118,11 @@ export const stageConfigSchema = z
     invariant(!config.sandboxEnabled, 'sandboxEnabled', 'production never deploys the sandbox');
     invariant(config.deletionProtection, 'deletionProtection', 'production tables and user pool are protected');
     invariant(config.removalPolicy === 'retain', 'removalPolicy', 'production retains its stateful resources');
+    invariant(
+      !config.appVersions.allowUnversioned,
+      'appVersions',
+      'production serves only clients that name their version (Circular 77/2025)',
+    );
     invariant(
       config.logRetentionDays >= minimumProductionLogRetentionDays,
       'logRetentionDays',

@@ -17,6 +17,10 @@ export const stages: Record<StageName, StageDefaults> = {
     // Test apps of the v1 contract sign no DPoP proofs yet (API.md "Device binding").
     allowKeylessDevices: true,
     sessionIdleSeconds: 300,
+    // Test apps of the v1 contract send no X-App-Version yet (API.md v1.1 "App version").
+    appVersions: { minimum: { android: '1.0.0', ios: '1.0.0' }, allowUnversioned: true },
+    suspiciousReportDueWorkingDays: 3,
+    dataRequestDueDays: 3,
   },
   production: {
     stage: 'production',
@@ -32,6 +36,13 @@ export const stages: Record<StageName, StageDefaults> = {
     allowKeylessDevices: false,
     // RULES.md §4: sessions end after 5 minutes without activity.
     sessionIdleSeconds: 300,
+    // Circular 77/2025: outdated versions are cut off; raise a platform's minimum with each
+    // release that must replace the one before it. Clients that name no version are refused.
+    appVersions: { minimum: { android: '1.0.0', ios: '1.0.0' }, allowUnversioned: false },
+    // RULES.md §8: 3 working days after detection (Circular 27/2025); 1 where the law says so.
+    suspiciousReportDueWorkingDays: 3,
+    // RULES.md §9: 72 hours to answer a personal-data request.
+    dataRequestDueDays: 3,
     // ekyc: { issuer: '...', jwksUrl: 'https://...' } once the eKYC provider is contracted.
   },
 };

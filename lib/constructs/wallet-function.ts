@@ -103,6 +103,12 @@ export class WalletFunction extends Construct {
       sandbox: String(config.sandboxEnabled),
       riskConfig: config.risk ? JSON.stringify(config.risk) : undefined,
       keylessDevices: config.allowKeylessDevices ? 'allow' : 'deny',
+      minAppVersion: Object.entries(config.appVersions.minimum)
+        .map(([platform, version]) => `${platform}/${version}`)
+        .join(','),
+      unversionedApps: config.appVersions.allowUnversioned ? 'allow' : 'deny',
+      suspiciousReportDueWorkingDays: String(config.suspiciousReportDueWorkingDays),
+      dataRequestDueDays: String(config.dataRequestDueDays),
       sessionIdleSeconds: String(config.sessionIdleSeconds),
       publicBaseUrl: config.publicBaseUrl,
       ekycIssuer: config.ekyc?.issuer,

@@ -14,6 +14,14 @@ export const auditActions = [
   'REPORT_READ',
   'RECONCILIATION_READ',
   'AUDIT_READ',
+  // The rules of 2026: a phone change (Circular 77/2025, by its owner), a suspicious-transaction
+  // report (RULES.md §8), an erasure and its retained record (RULES.md §9, Law 91/2025).
+  'PHONE_CHANGE',
+  'SUSPICIOUS_TRANSACTION_REPORT',
+  'DATA_ERASURE',
+  'DATA_REQUESTS_READ',
+  'RETAINED_DATA_READ',
+  'RETENTION_DELETE',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -44,6 +52,7 @@ export const auditSubjects = {
   watchlist: 'watchlist',
   safeguarding: 'reconciliation:safeguarding',
   largeValueReport: 'report:large-value',
+  suspiciousReports: 'report:suspicious',
 } as const;
 
 /**

@@ -1,7 +1,8 @@
 import { isIdExpired } from './kyc.ts';
 
-// Customer lifecycle (API.md "Resources and status values"; RULES.md §5).
-export type CustomerStatus = 'REGISTERED' | 'VERIFIED' | 'REJECTED' | 'REVERIFICATION_REQUIRED';
+// Customer lifecycle (API.md "Resources and status values"; RULES.md §5). CLOSED: the customer
+// asked for erasure (RULES.md §9, Law 91/2025); what AML law keeps is encrypted in `retainedEnc`.
+export type CustomerStatus = 'REGISTERED' | 'VERIFIED' | 'REJECTED' | 'REVERIFICATION_REQUIRED' | 'CLOSED';
 export type CustomerKind = 'INDIVIDUAL' | 'ORGANIZATION';
 
 /** A person's identity as kept at rest: ID number and birth date encrypted, a keyed hash for look-ups. */
@@ -52,6 +53,13 @@ export interface Customer {
    * count against this customer on transfers, nor screen it again at the next import.
    */
   screeningCleared?: string[];
+  /** Erased (RULES.md §9): when the account closed, what AML law keeps (encrypted) and until when. */
+  closedAt?: string;
+  retainedEnc?: string;
+  /** The Hanoi day from which the retention job deletes the record (5 years after closing, RULES.md §8). */
+  retainUntil?: string;
+  /** Uniqueness guards kept with the record (an ID number's keyed hash), deleted with it. */
+  retainedGuards?: { pk: string; sk: string }[];
 }
 
 /**

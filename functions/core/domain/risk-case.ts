@@ -30,6 +30,8 @@ export interface RiskCase {
   decidedAt?: string;
   decidedBy?: string;
   note?: string;
+  /** Judged suspicious by staff (RULES.md §8): the suspicious-transaction report it gave rise to. */
+  suspiciousReportId?: string;
 }
 
 /** The list entry a screening matched: never its value (the list holds keyed hashes only). */

@@ -73,6 +73,7 @@ export const customerStatus = every<CustomerStatus>({
   VERIFIED: true,
   REJECTED: true,
   REVERIFICATION_REQUIRED: true,
+  CLOSED: true,
 });
 export const customerKind = every<CustomerKind>({ INDIVIDUAL: true, ORGANIZATION: true });
 const authenticationClass = every<AuthenticationClass>({ A: true, B: true, C: true, D: true });
@@ -540,6 +541,12 @@ const auditAction = every<AuditAction>({
   REPORT_READ: true,
   RECONCILIATION_READ: true,
   AUDIT_READ: true,
+  PHONE_CHANGE: true,
+  SUSPICIOUS_TRANSACTION_REPORT: true,
+  DATA_ERASURE: true,
+  DATA_REQUESTS_READ: true,
+  RETAINED_DATA_READ: true,
+  RETENTION_DELETE: true,
 });
 
 export const auditPageAnswer = named(

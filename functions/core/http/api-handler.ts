@@ -14,6 +14,7 @@ import { logger, readableLogs } from '../observability/logger.ts';
 import { metrics } from '../observability/metrics.ts';
 import { tracer } from '../observability/tracer.ts';
 import type { ProofReplayGuard } from '../ports/proof-replay.ts';
+import { appVersionHeader, appVersionOf } from './app-version.ts';
 import { type Caller, callerFromClaims } from './caller.ts';
 import { verifyProof } from './dpop.ts';
 import { idempotencyKeyPolicy, withIdempotencyKey } from './idempotency.ts';
@@ -35,6 +36,8 @@ export interface RouteInput<B, Q> {
   idempotencyKey?: string;
   /** A valid DPoP proof of this request (RFC 9449), not seen before: the key the device holds. */
   deviceProof?: DeviceProof;
+  /** The client's `X-App-Version` (`android/4.2.0`), when it names a valid one: kept with authentication events. */
+  appVersion?: string;
 }
 
 /** The success statuses an endpoint may answer, each with the zod schema of its body (functions/core/http/answers.ts). */
@@ -161,6 +164,8 @@ async function deviceProofOf(event: APIGatewayProxyEvent): Promise<DeviceProof |
 
 async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, context: Context): Promise<HttpResult> {
   const { caller, deviceId } = authorize(route, event);
+  // Circular 77/2025: an outdated app is turned away before anything else runs (426).
+  const appVersion = appVersionOf(route, header(event, appVersionHeader));
   // A proof's `jti` is remembered in the wallet table (PutItem): a capability without that grant
   // (GET /health) takes no proof rather than fail on IAM.
   const deviceProof =
@@ -179,6 +184,7 @@ async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, 
         deviceId,
         ...(e.idempotent === 'by-key' && key !== undefined ? { idempotencyKey: key } : {}),
         ...(deviceProof ? { deviceProof } : {}),
+        ...(appVersion ? { appVersion } : {}),
       },
       context,
     );

@@ -127,6 +127,12 @@ export function problemCodes(route: Route, e: Endpoint): Map<number, Set<string>
     const { status, code } = refusalAnswers[reason as RefusalReason];
     add(status, code);
   }
+  // Circular 77/2025: an outdated (or, where the stage wants one, unnamed) app is turned away on
+  // these routes before anything else (functions/core/http/app-version.ts).
+  if (route.checksAppVersion) {
+    const { status, code } = refusalAnswers['app-upgrade-required'];
+    add(status, code);
+  }
   for (const { status, code } of gatewayProblemCodes) add(status, code);
   return new Map([...codes].sort(([a], [b]) => a - b));
 }

@@ -1,4 +1,5 @@
 import type { Customer, CustomerKind, CustomerStatus } from '../domain/customer.ts';
+import type { Consent } from '../domain/personal-data.ts';
 
 export interface Registration {
   registrationId: string;
@@ -96,8 +97,8 @@ export interface OnboardingStore {
   useRegistrationAttempt(registrationId: string, maxAttempts: number): Promise<Registration | undefined>;
   /** PENDING → CONFIRMING, or takes over a confirmation abandoned before `staleBefore`. */
   claimRegistration(registrationId: string, now: Date, staleBefore: Date): Promise<boolean>;
-  /** Creates the customer and its phone guard, and closes the registration, all or nothing. */
-  createCustomer(customer: Customer, registrationId: string): Promise<'created' | 'phone-taken'>;
+  /** Creates the customer, its phone guard and its consents (RULES.md §9), and closes the registration, all or nothing. */
+  createCustomer(customer: Customer, registrationId: string, consents?: Consent[]): Promise<'created' | 'phone-taken'>;
 
   customerIdByPhone(phoneNumber: string): Promise<string | undefined>;
   /** `consistent`: a strongly consistent read (deciding again after a conditional write failed). */
@@ -110,9 +111,10 @@ export interface OnboardingStore {
 
   /** Records the device as seen; returns it as stored. */
   touchDevice(customerId: string, deviceId: string, now: Date): Promise<Device>;
+  /** RULES.md §4 (kept 100 days); `appVersion`: the client's X-App-Version (Circular 77/2025). */
   recordAuthEvent(
     customerId: string,
-    event: { kind: string; deviceId: string; trusted: boolean },
+    event: { kind: string; deviceId: string; trusted: boolean; appVersion?: string },
     now: Date,
   ): Promise<void>;
 

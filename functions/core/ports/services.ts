@@ -1,5 +1,6 @@
 import type { DevicePolicy } from '../domain/device.ts';
 import type { RiskConfig } from '../domain/risk/config.ts';
+import type { AmlReportStore } from './aml-reports.ts';
 import type { AttemptGuards } from './attempt-guards.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { BankPort } from './bank.ts';
@@ -12,6 +13,7 @@ import type { Ledger } from './ledger.ts';
 import type { LinkStore } from './link-store.ts';
 import type { OnboardingStore } from './onboarding-store.ts';
 import type { OtpMessageLimit } from './otp-message-limit.ts';
+import type { ProfileStore } from './profile-store.ts';
 import type { ReportStore } from './reports.ts';
 import type { RiskProfiles } from './risk-profiles.ts';
 import type { Sessions } from './sessions.ts';
@@ -48,6 +50,12 @@ export interface Services {
   walletControl: WalletControl;
   lawEnforcement: LawEnforcementStore;
   reports: ReportStore;
+  /** Suspicious-transaction reports (RULES.md §8). */
+  amlReports: AmlReportStore;
+  /** The customer's own record: phone changes (Circular 77/2025), consents, data requests, erasure (RULES.md §9). */
+  profile: ProfileStore;
+  /** Deadlines the stage configures: STR working days (RULES.md §8), personal-data request days (RULES.md §9). */
+  deadlines: { suspiciousReportWorkingDays: number; dataRequestDays: number };
   /** The append-only staff audit trail (RULES.md §9): its own table. */
   audit: AuditLog;
   /** Whether devices trusted without a key count by their id (stage configuration). */

@@ -1,4 +1,5 @@
 import { isExpired, otpMacInput, otpPolicy, sameHash } from '../domain/otp.ts';
+import { type ConsentPurpose, consentsAtRegistration, currentNoticeVersion } from '../domain/personal-data.ts';
 import { Refusal } from '../domain/refusals.ts';
 import type { Services } from '../ports/services.ts';
 import { phoneTaken } from './register-phone.ts';
@@ -11,6 +12,11 @@ export interface Confirmation {
   otp: string;
   password: string;
   deviceId: string;
+  /** RULES.md §9: the purposes chosen at registration (SERVICE given by registering), and the notice shown. */
+  consents?: { purpose: ConsentPurpose; granted: boolean }[];
+  noticeVersion?: string;
+  /** The client's X-App-Version, kept with the authentication event. */
+  appVersion?: string;
 }
 
 /**
@@ -20,6 +26,13 @@ export interface Confirmation {
 export async function confirmRegistration(services: Services, input: Confirmation): Promise<{ customerId: string }> {
   const { store, clock, keyRing, identity } = services;
   const now = clock.now();
+  // Law 91/2025: consent per purpose, never assumed; an account without SERVICE is not opened.
+  const consents = consentsAtRegistration(
+    input.consents,
+    input.noticeVersion ?? currentNoticeVersion,
+    now.toISOString(),
+  );
+  if (consents instanceof Refusal) throw consents;
   const registration = await store.getRegistration(input.registrationId);
   if (!registration) throw new Refusal('registration-not-found', 'No such registration.');
   if (registration.status !== 'PENDING') throw phoneTaken();
@@ -50,9 +63,19 @@ export async function confirmRegistration(services: Services, input: Confirmatio
       createdAt: now.toISOString(),
     },
     input.registrationId,
+    consents,
   );
   if (outcome === 'phone-taken') throw phoneTaken();
   await store.touchDevice(subject, input.deviceId, now);
-  await store.recordAuthEvent(subject, { kind: 'REGISTERED', deviceId: input.deviceId, trusted: false }, now);
+  await store.recordAuthEvent(
+    subject,
+    {
+      kind: 'REGISTERED',
+      deviceId: input.deviceId,
+      trusted: false,
+      ...(input.appVersion ? { appVersion: input.appVersion } : {}),
+    },
+    now,
+  );
   return { customerId: subject };
 }

@@ -21,7 +21,7 @@ const lockedOut = (lockedUntil: Date, now: Date) =>
  */
 export async function signIn(
   services: Services,
-  input: { phoneNumber: PhoneNumber; password: string; deviceId: string },
+  input: { phoneNumber: PhoneNumber; password: string; deviceId: string; appVersion?: string },
   proof?: DeviceProof,
 ) {
   const { store, identity, clock, sms, guards, sessions, devicePolicy } = services;
@@ -32,7 +32,9 @@ export async function signIn(
     store.customerIdByPhone(input.phoneNumber),
   ]);
   if (!attempt.ok) throw lockedOut(attempt.lockedUntil, now);
-  const tokens = customerId ? await identity.signIn(input.phoneNumber, input.password) : undefined;
+  // The identity provider's user is named by its subject: the number is whatever the wallet's
+  // phone guard says now (a number changed away, or erased, names no one here).
+  const tokens = customerId ? await identity.signIn(customerId, input.password) : undefined;
   if (!customerId || !tokens) throw wrongCredentials(); // the try stays counted
   const [device] = await Promise.all([
     store.touchDevice(customerId, input.deviceId, now),
@@ -48,7 +50,16 @@ export async function signIn(
       issuedAt: now.toISOString(),
       lastIssuedAt: now.toISOString(),
     }),
-    store.recordAuthEvent(customerId, { kind: 'SIGN_IN', deviceId: input.deviceId, trusted }, now),
+    store.recordAuthEvent(
+      customerId,
+      {
+        kind: 'SIGN_IN',
+        deviceId: input.deviceId,
+        trusted,
+        ...(input.appVersion ? { appVersion: input.appVersion } : {}),
+      },
+      now,
+    ),
     trusted
       ? undefined
       : sms.send({
@@ -90,10 +101,9 @@ export async function refreshSession(
   return { ...tokens, refreshToken: input.refreshToken };
 }
 
-/** Ends every session of a customer, here and at the identity provider (self-lock, freeze…). */
+/** Ends every session of a customer, here and at the identity provider (self-lock, freeze, phone change, erasure). */
 export async function revokeSessions(services: Services, customerId: string): Promise<void> {
   const now = services.clock.now();
   await services.sessions.revokeAll(customerId, now);
-  const customer = await services.store.getCustomer(customerId);
-  if (customer) await services.identity.signOutEverywhere(customer.phoneNumber);
+  await services.identity.signOutEverywhere(customerId);
 }

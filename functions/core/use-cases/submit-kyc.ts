@@ -163,10 +163,14 @@ export async function submitKyc(
   input: KycInput,
   /** The request's DPoP proof (RFC 9449), as the HTTP layer verified it. */
   proof?: DeviceProof,
+  /** The client's X-App-Version, kept with the authentication event (Circular 77/2025). */
+  appVersion?: string,
 ) {
   const { store, clock, watchlist, keyRing } = services;
   let customer = await store.getCustomer(customerId);
-  if (!customer) throw new Refusal('customer-not-found', 'No customer for this identity.');
+  // An erased account (RULES.md §9) is not verified again: its owner registers anew.
+  if (!customer || customer.status === 'CLOSED')
+    throw new Refusal('customer-not-found', 'No customer for this identity.');
   if (customer.status === 'VERIFIED') throw alreadyVerified();
   const binding = await deviceBinding(input.devicePublicKey, proof);
   const person = input.kind === 'INDIVIDUAL' ? input : input.legalRepresentative;
@@ -246,6 +250,10 @@ export async function submitKyc(
       throw new Refusal('request-in-progress', 'Another identity verification of this customer is running; retry.');
     }
   }
-  await store.recordAuthEvent(customerId, { kind: 'KYC_PASSED', deviceId, trusted: true }, now);
+  await store.recordAuthEvent(
+    customerId,
+    { kind: 'KYC_PASSED', deviceId, trusted: true, ...(appVersion ? { appVersion } : {}) },
+    now,
+  );
   return { status: 'VERIFIED' as const, softOtp: { secret, suite: softOtpSuite } };
 }

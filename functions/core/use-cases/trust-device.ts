@@ -65,6 +65,8 @@ export async function trustDevice(
   input: { challengeId: string; biometricAssertion: string; otp?: string; devicePublicKey?: DevicePublicKey },
   /** The request's DPoP proof (RFC 9449), as the HTTP layer verified it. */
   proof?: DeviceProof,
+  /** The client's X-App-Version, kept with the authentication event (Circular 77/2025). */
+  appVersion?: string,
 ) {
   const { store, clock, keyRing } = services;
   const customer = await store.getCustomer(customerId);
@@ -99,7 +101,11 @@ export async function trustDevice(
   const secret = newSoftOtpSecret();
   const trust: DeviceTrust = { deviceId, softOtpSecretEnc: await ring.encrypt(secret), ...binding };
   if (!(await store.trustDevice(customerId, trust, now))) throw deviceBoundToAnotherKey();
-  await store.recordAuthEvent(customerId, { kind: 'DEVICE_TRUSTED', deviceId, trusted: true }, now);
+  await store.recordAuthEvent(
+    customerId,
+    { kind: 'DEVICE_TRUSTED', deviceId, trusted: true, ...(appVersion ? { appVersion } : {}) },
+    now,
+  );
   return { deviceId, trusted: true, softOtp: { secret, suite: softOtpSuite } };
 }
 

@@ -33,6 +33,33 @@ export const keys = {
     sk: `${sentAt}#${id}`,
   }),
   sandboxSmsPartition: (phoneNumber: string): string => `SANDBOX#SMS#${phoneNumber}`,
+  /** A pending phone change (Circular 77/2025), in its customer's partition: one challenge, 5 minutes. */
+  phoneChange: (customerId: string, changeId: string): Key => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `PHONECHANGE#${changeId}`,
+  }),
+  /** A customer's consent to one purpose as it stands, and every change of it (Law 91/2025). */
+  consent: (customerId: string, purpose: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: `CONSENT#${purpose}` }),
+  consentLog: (customerId: string, at: string, id: string): Key => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `CONSENTLOG#${at}#${id}`,
+  }),
+  /** A personal-data request (ACCESS, DELETE) and the encrypted parts of an ACCESS export. */
+  dataRequest: (customerId: string, requestId: string): Key => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `DATAREQ#${requestId}`,
+  }),
+  dataRequestPart: (customerId: string, requestId: string, part: number): Key => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `DATAREQ#${requestId}#PART#${String(part).padStart(4, '0')}`,
+  }),
+  /** GSI1 partition of personal-data requests by status, ordered by due date: the operators' list. */
+  dataRequestsByStatus: (status: string): string => `DATAREQS#${status}`,
+  /** GSI1 partition of erased customers whose AML retention ends on this Hanoi day (the retention job). */
+  retentionEnds: (day: string): string => `RETENTION#${day}`,
+  /** A suspicious-transaction report (RULES.md §8), and the GSI1 partition listing them by status and due date. */
+  suspiciousReport: (reportId: string): Key => ({ pk: `STR#${reportId}`, sk: 'STR' }),
+  suspiciousReportsByStatus: (status: string): string => `STRS#${status}`,
   /** Uniqueness guard: one customer per ID number hash or enterprise code (Decree 52 Art. 8). */
   identityGuard: (kind: 'IDENTITY' | 'ENTERPRISE', value: string): Key => ({ pk: `${kind}#${value}`, sk: kind }),
   /** GSI1 partition listing customers by ID expiry day, for the expiry job. */

@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import type { Customer } from '../../domain/customer.ts';
+import type { Consent } from '../../domain/personal-data.ts';
 import type {
   Device,
   DeviceTrust,
@@ -13,6 +14,7 @@ import type {
 } from '../../ports/onboarding-store.ts';
 import { conditionHolds, dynamo, isConditionFailure } from './client.ts';
 import { keys, ttlAfter } from './keys.ts';
+import { consentItems } from './profile-store.ts';
 
 const DAY = 24 * 60 * 60;
 /** RULES.md §4: keep device identifiers and authentication logs at least 3 months. */
@@ -140,7 +142,11 @@ export class DynamoOnboardingStore implements OnboardingStore {
     );
   }
 
-  async createCustomer(customer: Customer, registrationId: string): Promise<'created' | 'phone-taken'> {
+  async createCustomer(
+    customer: Customer,
+    registrationId: string,
+    consents: Consent[] = [],
+  ): Promise<'created' | 'phone-taken'> {
     try {
       await this.#db.send(
         new TransactWriteCommand({
@@ -168,6 +174,7 @@ export class DynamoOnboardingStore implements OnboardingStore {
                 ExpressionAttributeValues: { ':confirmed': 'CONFIRMED', ':customerId': customer.customerId },
               },
             },
+            ...consentItems(this.table, customer.customerId, consents),
           ],
         }),
       );
@@ -480,7 +487,11 @@ export class DynamoOnboardingStore implements OnboardingStore {
     );
   }
 
-  async recordAuthEvent(customerId: string, event: { kind: string; deviceId: string; trusted: boolean }, now: Date) {
+  async recordAuthEvent(
+    customerId: string,
+    event: { kind: string; deviceId: string; trusted: boolean; appVersion?: string },
+    now: Date,
+  ) {
     await this.#db.send(
       new PutCommand({
         TableName: this.table,
