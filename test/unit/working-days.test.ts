@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { suspiciousReportOf } from '../../functions/core/domain/suspicious-report.ts';
 import {
   addWorkingDays,
   endOfHanoiDay,
@@ -59,5 +60,38 @@ describe('working days in Asia/Ho_Chi_Minh', () => {
       dueDate: '2026-03-11',
       dueAt: '2026-03-11T16:59:59.999Z',
     });
+  });
+});
+
+describe('a suspicious-transaction report (RULES.md §8)', () => {
+  const heldCase = {
+    caseId: 'C1',
+    transferId: 'T1',
+    walletId: 'W1',
+    customerId: 'U1',
+    amount: 9_000_000,
+    ruleHits: [{ rule: 'accountTakeover', score: 80, reason: 'new device' }],
+  };
+
+  it('judged on a Friday evening in Hanoi is due the Wednesday after, at 23:59:59.999 +07:00', () => {
+    const report = suspiciousReportOf(heldCase, {
+      reportId: 'R1',
+      reason: 'takeover',
+      reportedBy: 'ops',
+      detectedAt: new Date('2026-03-06T15:00:00Z'), // Friday 22:00 in Hanoi
+      workingDays: 3,
+    });
+    expect(report).toMatchObject({ status: 'OPEN', dueDate: '2026-03-11', dueAt: '2026-03-11T16:59:59.999Z' });
+  });
+
+  it('follows the configured figure: 1 working day where the law says so', () => {
+    const report = suspiciousReportOf(heldCase, {
+      reportId: 'R2',
+      reason: 'x',
+      reportedBy: 'ops',
+      detectedAt: new Date('2026-03-06T15:00:00Z'),
+      workingDays: 1,
+    });
+    expect(report.dueDate).toBe('2026-03-09');
   });
 });

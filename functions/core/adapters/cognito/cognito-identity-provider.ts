@@ -151,6 +151,8 @@ export class CognitoIdentityProvider implements IdentityProvider {
     } catch (error) {
       // cognito-local has no global sign-out; the wallet's own session registry still ends them.
       if (/^Unsupported/.test((error as Error).name) || /unsupported feature/i.test((error as Error).message)) return;
+      // A user erased already (RULES.md §9) has no session left to end.
+      if ((error as Error).name === 'UserNotFoundException') return;
       throw error;
     }
   }
