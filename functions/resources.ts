@@ -58,6 +58,8 @@ export const walletStreamFilters = [
   { eventNames: ['INSERT', 'MODIFY'], partitionKeyPrefix: 'TRANSFER#', sortKey: { equals: 'TRANSFER' } },
   // Wallets' statement entries, not the system accounts' (`LEDGER#…` / `ENTRY#…`).
   { eventNames: ['INSERT'], partitionKeyPrefix: 'WALLET#', sortKey: { prefix: 'ENTRY#' } },
+  // Payment requests the expiry sweep ended: `payment-request.expired` webhooks (API.md v1.1).
+  { eventNames: ['MODIFY'], partitionKeyPrefix: 'PAYREQ#', sortKey: { equals: 'PAYREQ' } },
 ] as const;
 
 /** Idempotency-Key records, in the shape Powertools' DynamoDB persistence layer expects. */
@@ -110,7 +112,19 @@ export const settlementQueue = {
   retentionDays: 4,
 } as const satisfies QueueDefinition;
 
-export const queues = [settlementQueue] as const;
+/**
+ * Merchant webhooks (API.md v1.1): one message per delivery attempt. Retries are new messages
+ * with their backoff as delay (the worker's own schedule, 24 hours); the receive count only
+ * catches the worker failing itself, into the dead-letter queue with its alarm.
+ */
+export const webhookQueue = {
+  name: 'webhooks',
+  visibilityTimeoutSeconds: 60,
+  maxReceiveCount: 5,
+  retentionDays: 4,
+} as const satisfies QueueDefinition;
+
+export const queues = [settlementQueue, webhookQueue] as const;
 
 /** Customers sign in with their phone number; staff are users of the same pool in groups. */
 export const userPool = {
@@ -170,4 +184,11 @@ export const environmentVariables = {
   /** The production eKYC provider: issuer and JWKS URL of its signing keys. */
   ekycIssuer: 'EKYC_ISSUER',
   ekycJwksUrl: 'EKYC_JWKS_URL',
+  /** Merchant webhooks: the delivery queue and its dead-letter queue (API.md v1.1). */
+  webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
+  webhookDeadLetterUrl: 'WEBHOOK_DLQ_URL',
+  /** The provider's six-digit code as VietQR acquirer (stage configuration). */
+  vietQrAcquirerId: 'VIETQR_ACQUIRER_ID',
+  /** `loopback` in the local runtime only: webhooks may go to http://127.0.0.1 there. */
+  webhookUrlPolicy: 'WEBHOOK_URL_POLICY',
 } as const;

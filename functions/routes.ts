@@ -28,6 +28,9 @@ export type CapabilityName =
   | 'profile'
   | 'dataRetention'
   | 'safeguardingCheck'
+  | 'merchants'
+  | 'paymentRequestExpiry'
+  | 'webhookDelivery'
   | 'sandbox';
 
 /**
@@ -115,6 +118,12 @@ export interface Capability {
      * No function is ever granted UpdateItem, DeleteItem or BatchWriteItem on it.
      */
     readonly auditLog?: 'append' | 'read';
+    /**
+     * Merchant webhooks' delivery queue: `send` (the after-commit consumer queues events);
+     * `consume` (the delivery worker: receives, sends its own retries back with a delay, and moves
+     * a delivery given up on to the dead-letter queue).
+     */
+    readonly webhookQueue?: 'send' | 'consume';
   };
   /** Deployed only in stages with the sandbox switched on. */
   readonly sandboxOnly?: boolean;
@@ -190,7 +199,9 @@ export const capabilities: Record<CapabilityName, Capability> = {
     entry: 'functions/money-events/stream.handler.ts',
     // Risk profiles read in a batch and replaced whole (conditional PutItem); the owner and the
     // wallet read for a notice.
-    needs: { walletTable: ['GetItem', 'BatchGetItem', 'PutItem'], walletStream: true, sms: true },
+    // Merchants' webhooks: their settings read in a batch, each event's delivery filed once (a
+    // conditional PutItem) and queued.
+    needs: { walletTable: ['GetItem', 'BatchGetItem', 'PutItem'], walletStream: true, sms: true, webhookQueue: 'send' },
   },
   settlementSweeper: {
     entry: 'functions/settlement/sweeper.handler.ts',
@@ -318,6 +329,29 @@ export const capabilities: Record<CapabilityName, Capability> = {
     // Decree 52 Art. 6(3): proven every 15 minutes; the difference is a metric with an alarm.
     schedule: 'rate(15 minutes)',
   },
+  merchants: {
+    // Merchant organisations (API.md v1.1): payment requests (dynamic VietQR) and webhooks.
+    entry: 'functions/merchants/api.handler.ts',
+    needs: {
+      // The caller and its wallet read, a request put and read, the webhook put (its secret
+      // encrypted with the data key), deliveries queried in the merchant's partition.
+      walletTable: ['GetItem', 'Query', 'PutItem'],
+      idempotencyTable: true,
+      dataKey: true,
+    },
+  },
+  paymentRequestExpiry: {
+    entry: 'functions/merchants/expiry.handler.ts',
+    // OPEN requests by expiry (gsi1), each ended by a conditional update: the stream tells the merchant.
+    needs: { walletTable: ['UpdateItem'], walletIndexes: ['gsi1'] },
+    schedule: 'rate(1 minute)',
+  },
+  webhookDelivery: {
+    entry: 'functions/merchants/webhook-delivery.handler.ts',
+    // A delivery read and its attempt recorded (conditional update); the webhook read and its
+    // secret decrypted with the data key.
+    needs: { walletTable: ['GetItem', 'UpdateItem'], webhookQueue: 'consume', dataKey: true },
+  },
   sandbox: {
     entry: 'functions/sandbox/api.handler.ts',
     needs: {
@@ -432,6 +466,16 @@ export const routes: readonly Route[] = [
     capability: 'profile',
     access: 'compliance',
   },
+
+  { method: 'POST', path: '/v1/merchant/payment-requests', capability: 'merchants', access: 'customer' },
+  {
+    method: 'GET',
+    path: '/v1/merchant/payment-requests/{paymentRequestId}',
+    capability: 'merchants',
+    access: 'customer',
+  },
+  { method: 'PUT', path: '/v1/merchant/webhook', capability: 'merchants', access: 'customer' },
+  { method: 'GET', path: '/v1/merchant/webhook/deliveries', capability: 'merchants', access: 'customer' },
 
   { method: 'GET', path: '/sandbox/sms', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/operators', capability: 'sandbox', access: 'sandbox' },

@@ -32,6 +32,7 @@ import {
   tables,
   userPool,
   walletTable,
+  webhookQueue,
 } from '../functions/resources.ts';
 
 export interface EngineEndpoints {
@@ -196,6 +197,8 @@ export async function bootstrapResources(endpoints: EngineEndpoints): Promise<Re
     ]);
     const settlement = new Map(queueUrls).get(settlementQueue.name);
     if (!settlement) throw new Error(`queue ${settlementQueue.name} was not created`);
+    const webhooks = new Map(queueUrls).get(webhookQueue.name);
+    if (!webhooks) throw new Error(`queue ${webhookQueue.name} was not created`);
     const issuer = `${endpoints.cognito}/${pool.poolId}`;
     return {
       [environmentVariables.stage]: 'local',
@@ -205,6 +208,10 @@ export async function bootstrapResources(endpoints: EngineEndpoints): Promise<Re
       [environmentVariables.auditTable]: localTableName(auditTable),
       [environmentVariables.settlementQueueUrl]: settlement.url,
       SETTLEMENT_DLQ_URL: settlement.dlqUrl,
+      [environmentVariables.webhookQueueUrl]: webhooks.url,
+      [environmentVariables.webhookDeadLetterUrl]: webhooks.dlqUrl,
+      // Tests receive webhooks on http://127.0.0.1 (API.md v1.1: allowed in the local runtime only).
+      [environmentVariables.webhookUrlPolicy]: 'loopback',
       [environmentVariables.userPoolId]: pool.poolId,
       [environmentVariables.userPoolClientId]: pool.clientId,
       [environmentVariables.dataKeyId]: 'local',

@@ -71,6 +71,21 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
         }),
       );
     }
+    // Merchant webhooks: the delivery worker on its queue, as the SQS event source runs it in AWS.
+    for (const [name, capability] of Object.entries(capabilities) as [CapabilityName, Capability][]) {
+      if (capability.needs.webhookQueue !== 'consume') continue;
+      const entry = new URL(`../${capability.entry}`, import.meta.url).href;
+      pollers.push(
+        startPoller({
+          queueUrl: engines.env[environmentVariables.webhookQueueUrl]!,
+          handler: async () => {
+            const { handler } = (await import(entry)) as { handler: SqsHandler };
+            return (event, context) => runAs(name, () => handler(event, context));
+          },
+          onError: (error) => console.error('webhook poller', error),
+        }),
+      );
+    }
   } catch (error) {
     await gateway?.close();
     await engines.stop();

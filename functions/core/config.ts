@@ -27,6 +27,15 @@ const schema = z.object({
   publicBaseUrl: z.url().optional(),
   ekycIssuer: z.string().optional(),
   ekycJwksUrl: z.url().optional(),
+  webhookQueueUrl: z.string().optional(),
+  webhookDeadLetterUrl: z.string().optional(),
+  /** The provider's code as VietQR acquirer (six digits, stage configuration). */
+  vietQrAcquirerId: z
+    .string()
+    .regex(/^\d{6}$/)
+    .default('971999'),
+  /** `loopback`: the local runtime lets webhooks go to http://127.0.0.1 (never in production). */
+  webhookUrlPolicy: z.enum(['public', 'loopback']).default('public'),
 });
 
 export type RuntimeConfig = z.infer<typeof schema> & { sandboxEnabled: boolean };

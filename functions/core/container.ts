@@ -11,6 +11,7 @@ import { DynamoLedger } from './adapters/dynamodb/ledger.ts';
 import { DynamoLinkStore } from './adapters/dynamodb/link-store.ts';
 import { DynamoOnboardingStore } from './adapters/dynamodb/onboarding-store.ts';
 import { DynamoOtpMessageLimit } from './adapters/dynamodb/otp-message-limit.ts';
+import { DynamoPaymentRequests } from './adapters/dynamodb/payment-requests.ts';
 import { DynamoProfileStore } from './adapters/dynamodb/profile-store.ts';
 import { DynamoReportStore } from './adapters/dynamodb/reports.ts';
 import { DynamoRiskProfiles } from './adapters/dynamodb/risk-profiles.ts';
@@ -18,11 +19,14 @@ import { DynamoSessions } from './adapters/dynamodb/sessions.ts';
 import { DynamoWalletControl } from './adapters/dynamodb/wallet-control.ts';
 import { DynamoWalletStore } from './adapters/dynamodb/wallet-store.ts';
 import { DynamoWatchlist } from './adapters/dynamodb/watchlist.ts';
+import { DynamoWebhookStore } from './adapters/dynamodb/webhooks.ts';
 import { JwsEkycVerifier } from './adapters/ekyc/jws-ekyc-verifier.ts';
+import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
 import { SandboxBank, SandboxBankPort } from './adapters/sandbox/sandbox-bank.ts';
 import { SandboxSmsOutbox } from './adapters/sandbox/sms-outbox.ts';
 import { SnsSmsSender } from './adapters/sms/sns-sms-sender.ts';
 import { SqsSettlementQueue } from './adapters/sqs/settlement-queue.ts';
+import { SqsWebhookQueue } from './adapters/sqs/webhook-queue.ts';
 import { runtimeConfig } from './config.ts';
 import { riskConfigWith } from './domain/risk/config.ts';
 import type { BankPort } from './ports/bank.ts';
@@ -97,6 +101,15 @@ export function container(): Services {
     guards: new DynamoAttemptGuards(config.walletTable),
     sessions: new DynamoSessions(config.walletTable),
     sessionIdleSeconds: config.sessionIdleSeconds,
+    paymentRequests: new DynamoPaymentRequests(config.walletTable),
+    webhooks: new DynamoWebhookStore(config.walletTable),
+    webhookQueue: new SqsWebhookQueue(config.webhookQueueUrl ?? '', config.webhookDeadLetterUrl),
+    webhookSender: new HttpWebhookSender(),
+    merchantConfig: {
+      vietQrAcquirerId: config.vietQrAcquirerId,
+      // Production never sends to loopback, whatever the variable says.
+      webhookPolicy: { allowLoopback: config.webhookUrlPolicy === 'loopback' && config.stage !== 'production' },
+    },
   };
   return services;
 }

@@ -3,11 +3,15 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { paymentRequestOf } from '../core/adapters/dynamodb/payment-requests.ts';
 import { container } from '../core/container.ts';
 import type { EntryType } from '../core/domain/ledger.ts';
+import type { PaymentRequest } from '../core/domain/payment-request.ts';
 import type { LearntEntry } from '../core/domain/risk/profile.ts';
 import type { Transfer } from '../core/domain/transfer.ts';
+import { paymentRequestEvents, transferEvents } from '../core/domain/webhooks.ts';
 import { logger } from '../core/observability/logger.ts';
+import { emitWebhookEvents } from '../core/use-cases/merchants/webhooks.ts';
 import { learnFromEntries, notifyOutcomes } from '../core/use-cases/money-events.ts';
 
 // The after-commit consumer: the wallet table's stream, filtered to statement entries and
@@ -50,6 +54,16 @@ function transferChange(record: DynamoDBRecord): { before?: Transfer; after: Tra
   return { ...(before ? { before: before as unknown as Transfer } : {}), after: after as unknown as Transfer };
 }
 
+/** A payment request changed (the expiry sweep ended it: `payment-request.expired`). */
+function requestChange(record: DynamoDBRecord): { before?: PaymentRequest; after: PaymentRequest } | undefined {
+  const { pk, sk } = keyOf(record);
+  if (!pk.startsWith('PAYREQ#') || sk !== 'PAYREQ') return undefined;
+  const after = image(record.dynamodb?.NewImage);
+  if (!after) return undefined;
+  const before = image(record.dynamodb?.OldImage);
+  return { ...(before ? { before: paymentRequestOf(before) } : {}), after: paymentRequestOf(after) };
+}
+
 /**
  * A record that cannot be read would fail every retry and hold the stream up behind it: it is
  * logged (by its keys, no personal data) and passed over.
@@ -71,6 +85,12 @@ export async function moneyEvents(event: DynamoDBStreamEvent): Promise<void> {
   // Learning is idempotent per entry (`appliedVersion`): a retried batch changes nothing twice.
   await learnFromEntries(services, entries);
   await notifyOutcomes(services, transfers);
+  // Merchants' webhooks: filed and queued once per event; a failure fails the batch (nothing lost).
+  const requests = event.Records.flatMap((r) => readable(r, requestChange) ?? []);
+  await emitWebhookEvents(services, [
+    ...transfers.flatMap((c) => transferEvents(c.before, c.after)),
+    ...requests.flatMap((c) => paymentRequestEvents(c.before, c.after)),
+  ]);
   logger.debug('money events', { records: event.Records.length, entries: entries.length, transfers: transfers.length });
 }
 

@@ -10,6 +10,7 @@ import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { notFound } from '../core/http/problem.ts';
 import { created, ok } from '../core/http/result.ts';
 import { runIdExpiryJob } from '../core/use-cases/id-expiry-job.ts';
+import { expirePaymentRequests } from '../core/use-cases/merchants/payment-requests.ts';
 import { sweepStuckTransfers } from '../core/use-cases/transfers/settle.ts';
 import { phoneNumber } from '../onboarding/schemas.ts';
 
@@ -92,13 +93,19 @@ const sandboxAnswers = {
     z.union([
       z.strictObject({ warned: z.int(), expired: z.int() }).describe('id-expiry'),
       z.strictObject({ requeued: z.int() }).describe('settlement-sweeper'),
+      z.strictObject({ due: z.int(), expired: z.int() }).describe('payment-request-expiry'),
     ]),
   ),
 };
 
-const jobs: Record<string, () => Promise<{ warned: number; expired: number } | { requeued: number }>> = {
+const jobs: Record<
+  string,
+  () => Promise<{ warned: number; expired: number } | { requeued: number } | { due: number; expired: number }>
+> = {
   'id-expiry': () => runIdExpiryJob(container()),
   'settlement-sweeper': () => sweepStuckTransfers(container(), 0),
+  // The scheduled expiry sweep of payment requests (every minute in AWS), on demand.
+  'payment-request-expiry': () => expirePaymentRequests(container()),
 };
 
 export const handler = apiHandler('sandbox', {

@@ -28,7 +28,33 @@ export const transferBody = z.discriminatedUnion('type', [
       message: 'exactly one of toWalletId and toPhoneNumber',
       path: ['toWalletId'],
     }),
-  z.strictObject({ type: z.literal('PAYMENT'), walletId: id, amount: transferAmount, merchantId: id, description }),
+  // To a merchant by its wallet (`merchantId`, with `amount`), or paying one of its payment
+  // requests (`paymentRequestId`: payee and amount are the request's; an amount sent must equal it).
+  z
+    .strictObject({
+      type: z.literal('PAYMENT'),
+      walletId: id,
+      amount: transferAmount.optional(),
+      merchantId: id.optional(),
+      paymentRequestId: id.optional(),
+      description,
+    })
+    .refine((b) => (b.merchantId === undefined) !== (b.paymentRequestId === undefined), {
+      message: 'exactly one of merchantId and paymentRequestId',
+      path: ['merchantId'],
+    })
+    .refine((b) => b.paymentRequestId !== undefined || b.amount !== undefined, {
+      message: 'required when paying a merchantId',
+      path: ['amount'],
+    }),
+  // A merchant organisation gives (part of) one of its COMPLETED payments back (API.md v1.1 "Refunds").
+  z.strictObject({
+    type: z.literal('REFUND'),
+    walletId: id,
+    amount: transferAmount,
+    originalTransferId: id,
+    description,
+  }),
 ]);
 
 export const factorsBody = z.strictObject({

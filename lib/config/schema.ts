@@ -86,6 +86,11 @@ export const stageConfigSchema = z
     suspiciousReportDueWorkingDays: z.number().int().min(1).max(10).default(3),
     /** RULES.md §9 (Law 91/2025): days a personal-data request is due in; 72 hours unless set otherwise. */
     dataRequestDueDays: z.number().int().min(1).max(30).default(3),
+    /**
+     * The provider's own code as acquirer in the VietQR payloads of payment requests (EMVCo tag
+     * 38/01/00): six digits, as NAPAS assigns them.
+     */
+    vietQrAcquirerId: z.string().regex(/^\d{6}$/, 'six digits, as NAPAS assigns them'),
     /** RULES.md §4: a session idle longer than this cannot be refreshed (provider's choice; 5 minutes). */
     sessionIdleSeconds: z.number().int().min(60).max(86_400).default(300),
     /** The API's public base URL with its stage path, when clients reach it by a custom domain (DPoP `htu`). */

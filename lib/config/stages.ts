@@ -17,6 +17,8 @@ export const stages: Record<StageName, StageDefaults> = {
     // Test apps of the v1 contract sign no DPoP proofs yet (API.md "Device binding").
     allowKeylessDevices: true,
     sessionIdleSeconds: 300,
+    // A code outside the banks' 9704xx range, for payment requests' QR payloads in test apps.
+    vietQrAcquirerId: '971999',
     // Test apps of the v1 contract send no X-App-Version yet (API.md v1.1 "App version").
     appVersions: { minimum: { android: '1.0.0', ios: '1.0.0' }, allowUnversioned: true },
     suspiciousReportDueWorkingDays: 3,
@@ -36,6 +38,8 @@ export const stages: Record<StageName, StageDefaults> = {
     allowKeylessDevices: false,
     // RULES.md §4: sessions end after 5 minutes without activity.
     sessionIdleSeconds: 300,
+    // The provider's acquirer code at NAPAS for VietQR payloads: replace with the assigned one.
+    vietQrAcquirerId: '971999',
     // Circular 77/2025: outdated versions are cut off; raise a platform's minimum with each
     // release that must replace the one before it. Clients that name no version are refused.
     appVersions: { minimum: { android: '1.0.0', ios: '1.0.0' }, allowUnversioned: false },

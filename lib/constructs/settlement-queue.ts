@@ -16,6 +16,8 @@ export interface SettlementQueueProps {
   readonly removalPolicy: RemovalPolicy;
   /** Where the dead-letter alarm is sent. */
   readonly alarmTopic: sns.ITopic;
+  /** What the alarm says (the runbook to follow); a settlement message's by default. */
+  readonly alarmDescription?: string;
 }
 
 /** Messages in the DLQ are kept as long as SQS allows, so nobody loses a poison message. */
@@ -52,7 +54,9 @@ export class SettlementQueue extends Construct {
 
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmName: `${stage}-${definition.name}-dlq-not-empty`,
-      alarmDescription: `A ${definition.name} message failed ${definition.maxReceiveCount} times and waits in the dead-letter queue: see docs/deployment.md`,
+      alarmDescription:
+        props.alarmDescription ??
+        `A ${definition.name} message failed ${definition.maxReceiveCount} times and waits in the dead-letter queue: see docs/deployment.md`,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: cloudwatch.Stats.MAXIMUM,

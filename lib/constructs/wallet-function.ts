@@ -13,7 +13,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { environmentVariables, settlementQueue, walletStreamFilters } from '#functions/resources.ts';
+import { environmentVariables, settlementQueue, walletStreamFilters, webhookQueue } from '#functions/resources.ts';
 import {
   type Capability,
   functionTimeouts,
@@ -110,6 +110,12 @@ export class WalletFunction extends Construct {
       suspiciousReportDueWorkingDays: String(config.suspiciousReportDueWorkingDays),
       dataRequestDueDays: String(config.dataRequestDueDays),
       sessionIdleSeconds: String(config.sessionIdleSeconds),
+      webhookQueueUrl: capability.needs.webhookQueue ? resources.webhookQueue?.queueUrl : undefined,
+      webhookDeadLetterUrl:
+        capability.needs.webhookQueue === 'consume' ? resources.webhookDeadLetterQueue?.queueUrl : undefined,
+      vietQrAcquirerId: config.vietQrAcquirerId,
+      // Only the local runtime lets webhooks go to loopback: deployed functions never set it.
+      webhookUrlPolicy: undefined,
       publicBaseUrl: config.publicBaseUrl,
       ekycIssuer: config.ekyc?.issuer,
       ekycJwksUrl: config.ekyc?.jwksUrl,
@@ -214,6 +220,8 @@ export class WalletFunction extends Construct {
       );
     }
 
+    if (needs.webhookQueue) this.useWebhookQueue(needs.webhookQueue, resources);
+
     if (needs.walletStream) this.consumeWalletStream(resources);
 
     if (needs.userPool?.length) {
@@ -234,6 +242,24 @@ export class WalletFunction extends Construct {
         statements: [new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })],
       });
     }
+  }
+
+  /**
+   * Merchant webhooks: the after-commit consumer sends to the delivery queue; the delivery worker
+   * consumes it, sends its retries back to it with a delay, and moves a delivery given up on to
+   * the dead-letter queue (whose alarm an operator answers).
+   */
+  private useWebhookQueue(use: 'send' | 'consume', resources: WalletResources): void {
+    const { webhookQueue: queue, webhookDeadLetterQueue: deadLetters } = resources;
+    if (!queue || !deadLetters) throw new Error('the stage has no webhook queue');
+    queue.grantSendMessages(this.function);
+    if (use !== 'consume') return;
+    queue.grantConsumeMessages(this.function);
+    deadLetters.grantSendMessages(this.function);
+    if ((this.function.timeout ?? requestTimeout).toSeconds() * 6 > webhookQueue.visibilityTimeoutSeconds) {
+      throw new Error('The webhook queue visibility timeout must be at least 6 times the consumer timeout');
+    }
+    this.function.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
   }
 
   /**
@@ -306,7 +332,7 @@ export class WalletFunction extends Construct {
       // Writers of a table, senders to the settlement queue and a stream consumer (its failure
       // queue) encrypt with the storage key: the key actions CDK grants for that end in `*`.
       const writesTables = this.tableGrants(capability, config.sandboxEnabled, resources).some(writes);
-      if (writesTables || needs.settlementQueue === 'send' || needs.walletStream) {
+      if (writesTables || needs.settlementQueue === 'send' || needs.walletStream || needs.webhookQueue) {
         const reason =
           'Key actions for writing a table or queue encrypted with the customer-managed storage key (as CDK grants them): scoped to that one key ARN; DynamoDB and SQS call these variants to write encrypted items and messages.';
         acknowledge(

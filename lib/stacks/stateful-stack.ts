@@ -18,6 +18,7 @@ import {
   settlementQueue,
   userPool,
   walletTable,
+  webhookQueue,
 } from '#functions/resources.ts';
 import { removalPolicyOf, type StageConfig } from '../config/index.ts';
 import { acknowledge } from '../constructs/nag.ts';
@@ -34,6 +35,9 @@ export interface WalletResources {
   /** The append-only staff audit trail (RULES.md §9): functions get PutItem, readers Query/GetItem. */
   readonly auditTable: dynamodb.ITable;
   readonly settlementQueue: sqs.IQueue;
+  /** Merchant webhooks' delivery queue and its dead-letter queue (deliveries given up on, with an alarm). */
+  readonly webhookQueue?: sqs.IQueue;
+  readonly webhookDeadLetterQueue?: sqs.IQueue;
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
   /** Envelope key for personal data (ID numbers) that handlers encrypt themselves. */
@@ -59,6 +63,7 @@ export class StatefulStack extends Stack {
   /** The tables of functions/resources.ts this stage deploys (sandbox-only ones where enabled). */
   readonly tables: Partial<Record<TableName, dynamodb.Table>>;
   readonly settlement: SettlementQueue;
+  readonly webhooks: SettlementQueue;
   readonly alarmTopic: sns.Topic;
   readonly users: WalletUserPool;
   /** The typed hand-over to the stateless stack. */
@@ -148,6 +153,17 @@ export class StatefulStack extends Stack {
       alarmTopic: this.alarmTopic,
     });
 
+    // Merchant webhooks (API.md v1.1): the same queue, DLQ and alarm shape as settlement.
+    this.webhooks = new SettlementQueue(this, 'Webhooks', {
+      definition: webhookQueue,
+      stage: config.stage,
+      encryptionKey: this.storageKey,
+      removalPolicy,
+      alarmTopic: this.alarmTopic,
+      alarmDescription:
+        'A merchant webhook was not delivered for 24 hours, or its worker kept failing: see docs/operations.md "Webhook deliveries"',
+    });
+
     this.users = new WalletUserPool(this, 'Users', {
       definition: userPool,
       stage: config.stage,
@@ -191,6 +207,8 @@ export class StatefulStack extends Stack {
       sandboxBankTable: this.tables[sandboxBankTable.name],
       auditTable: table(auditTable.name),
       settlementQueue: this.settlement.queue,
+      webhookQueue: this.webhooks.queue,
+      webhookDeadLetterQueue: this.webhooks.deadLetterQueue,
       userPool: this.users.userPool,
       userPoolClient: this.users.client,
       dataKey: this.dataKey,

@@ -111,9 +111,10 @@ describe.each<StageName>(['sandbox', 'production'])('stateful stack (%s)', (stag
 
   it('denies every queue request that does not use TLS', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    // The settlement queue, its dead-letter queue, and the after-commit consumer's failure queue.
+    // The settlement queue and its dead-letter queue, the after-commit consumer's failure queue,
+    // the webhook delivery queue and its dead-letter queue.
     expect(policies).toHaveLength(Object.keys(template.findResources('AWS::SQS::Queue')).length);
-    expect(policies).toHaveLength(3);
+    expect(policies).toHaveLength(5);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({

@@ -224,9 +224,9 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
         (needs.sandboxBank !== undefined && stages[stage].sandboxEnabled);
       const expected = new Set(['logs', 'xray']);
       if (usesTables) expected.add('dynamodb');
-      if (usesTables || needs.dataKey || needs.settlementQueue) expected.add('kms');
+      if (usesTables || needs.dataKey || needs.settlementQueue || needs.webhookQueue) expected.add('kms');
       // A stream consumer sends the batches it gives up on to its failure queue.
-      if (needs.settlementQueue || needs.walletStream) expected.add('sqs');
+      if (needs.settlementQueue || needs.walletStream || needs.webhookQueue) expected.add('sqs');
       if (needs.userPool?.length) expected.add('cognito-idp');
       if (needs.sms) expected.add('sns');
       expect([...services].sort(), name).toEqual([...expected].sort());

@@ -20,6 +20,7 @@ import type { Customer } from '../../functions/core/domain/customer.ts';
 import { watchlistMacInput } from '../../functions/core/domain/identifiers.ts';
 import type { LawEnforcementRequest } from '../../functions/core/domain/law-enforcement.ts';
 import type { StatementEntry, SystemAccount } from '../../functions/core/domain/ledger.ts';
+import type { PaymentRequest } from '../../functions/core/domain/payment-request.ts';
 import { defaultRiskConfig, type RiskConfig } from '../../functions/core/domain/risk/config.ts';
 import type { RiskProfile } from '../../functions/core/domain/risk/profile.ts';
 import type { Case } from '../../functions/core/domain/risk-case.ts';
@@ -245,6 +246,8 @@ export class InMemoryLedger implements Ledger {
   readonly systemEntries: { account: SystemAccount; transferId: string; amount: number; createdAt: string }[] = [];
   readonly orders: WalletOrder[] = [];
   readonly requests = new Map<string, LawEnforcementRequest>();
+  /** Merchants' payment requests (claimed PAID by a payment's commit, like the adapter's conditional update). */
+  readonly paymentRequests = new Map<string, PaymentRequest>();
   /** The audit table: one entry per subject, append-only (RULES.md §9). */
   readonly audit: AuditEntry[] = [];
   /** Every commit asked for, with its outcome. */
@@ -291,6 +294,10 @@ export class InMemoryLedger implements Ledger {
     if (owner) items.phoneOwner = owner;
     const riskCase = k.caseId ? this.cases.get(k.caseId) : undefined;
     if (riskCase) items.riskCase = clone(riskCase);
+    const request = k.paymentRequestId ? this.paymentRequests.get(k.paymentRequestId) : undefined;
+    if (request) items.paymentRequest = clone(request);
+    const original = k.originalTransferId ? this.slots.get(k.originalTransferId) : undefined;
+    if (original && 'transfer' in original) items.original = clone(original.transfer);
     return items;
   }
 
@@ -360,6 +367,32 @@ export class InMemoryLedger implements Ledger {
     }
     if (plan.lawEnforcementRequest && this.requests.has(plan.lawEnforcementRequest.requestId))
       on.push(`request:${FAILED}`);
+    const pr = plan.paymentRequest;
+    if (pr && 'claim' in pr) {
+      const r = this.paymentRequests.get(pr.claim.paymentRequestId);
+      const holds =
+        r?.status === 'OPEN' &&
+        r.expiresAt > pr.claim.at &&
+        r.walletId === pr.claim.walletId &&
+        r.amount === pr.claim.amount;
+      if (!holds) on.push(`paymentRequest:${FAILED}`);
+    }
+    if (pr && 'reopen' in pr) {
+      const r = this.paymentRequests.get(pr.reopen.paymentRequestId);
+      if (r?.status !== 'PAID' || r.transferId !== pr.reopen.transferId) on.push(`paymentRequest:${FAILED}`);
+    }
+    if (plan.refund) {
+      const slot = this.slots.get(plan.refund.originalTransferId);
+      const payment = slot && 'transfer' in slot ? slot.transfer : undefined;
+      const refunded = payment?.refundedAmount;
+      const holds =
+        plan.refund.amount < 0
+          ? refunded !== undefined && refunded >= -plan.refund.amount
+          : payment?.status === 'COMPLETED' &&
+            payment.type === 'PAYMENT' &&
+            (refunded === undefined || refunded <= plan.refund.paymentAmount - plan.refund.amount);
+      if (!holds) on.push(`refund:${FAILED}`);
+    }
     if (plan.audit) {
       const a = plan.audit;
       for (const subject of new Set(a.subjects)) {
@@ -437,6 +470,24 @@ export class InMemoryLedger implements Ledger {
     }
     if (plan.lawEnforcementRequest)
       this.requests.set(plan.lawEnforcementRequest.requestId, clone(plan.lawEnforcementRequest));
+    const pr = plan.paymentRequest;
+    if (pr && 'claim' in pr) {
+      const r = this.paymentRequests.get(pr.claim.paymentRequestId)!;
+      this.paymentRequests.set(r.paymentRequestId, {
+        ...r,
+        status: 'PAID',
+        transferId: pr.claim.transferId,
+        paidAt: pr.claim.at,
+      });
+    }
+    if (pr && 'reopen' in pr) {
+      const { transferId: _t, paidAt: _p, ...r } = this.paymentRequests.get(pr.reopen.paymentRequestId)!;
+      this.paymentRequests.set(r.paymentRequestId, { ...r, status: 'OPEN' });
+    }
+    if (plan.refund) {
+      const slot = this.slots.get(plan.refund.originalTransferId) as { transfer: Transfer };
+      slot.transfer = { ...slot.transfer, refundedAmount: (slot.transfer.refundedAmount ?? 0) + plan.refund.amount };
+    }
     if (plan.audit) {
       for (const subject of new Set(plan.audit.subjects)) this.audit.push({ ...clone(plan.audit), subject });
     }
@@ -567,9 +618,14 @@ function itemCount(plan: CommitPlan): number {
     (plan.riskCase ? 1 : 0) +
     2 * (plan.walletOrders?.length ?? 0) +
     (plan.lawEnforcementRequest ? 1 : 0) +
+    (plan.paymentRequest ? 1 : 0) +
+    (plan.refund ? 1 : 0) +
     (plan.audit ? new Set(plan.audit.subjects).size : 0)
   );
 }
+
+const transferIdOf = (w: NonNullable<CommitPlan['transfer']>) =>
+  'create' in w ? w.create.transferId : 'update' in w ? w.update.transferId : w.refusal.transferId;
 
 /** DynamoDB refuses a transaction that names one item twice (a ValidationException, not a conflict). */
 function sameItemTwice(plan: CommitPlan): void {
@@ -577,6 +633,9 @@ function sameItemTwice(plan: CommitPlan): void {
     ...plan.wallets.map((m) => `wallet:${m.wallet.walletId}`),
     ...(plan.walletOrders ?? []).map((o) => `wallet:${o.wallet.walletId}`),
     ...plan.system.map((p) => `system:${p.account}:${p.transferId}`),
+    // A refund updates its payment's transfer item beside its own.
+    ...(plan.transfer ? [`transfer:${transferIdOf(plan.transfer)}`] : []),
+    ...(plan.refund ? [`transfer:${plan.refund.originalTransferId}`] : []),
   ];
   const twice = keys.find((k, i) => keys.indexOf(k) !== i);
   if (twice) throw new Error(`${plan.token}: transaction names ${twice} twice`);
@@ -780,6 +839,31 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
     guards: attemptGuards(),
     sessions: unmodelled('sessions'),
     sessionIdleSeconds: 300,
+    paymentRequests: {
+      async create(r) {
+        if (ledger.paymentRequests.has(r.paymentRequestId)) throw new Error('payment request exists');
+        ledger.paymentRequests.set(r.paymentRequestId, clone(r));
+      },
+      async get(id) {
+        return clone(ledger.paymentRequests.get(id));
+      },
+      async dueForExpiry(now, limit) {
+        return [...ledger.paymentRequests.values()]
+          .filter((r) => r.status === 'OPEN' && r.expiresAt <= now.toISOString())
+          .slice(0, limit)
+          .map((r) => r.paymentRequestId);
+      },
+      async expire(id, now) {
+        const r = ledger.paymentRequests.get(id);
+        if (r?.status !== 'OPEN' || r.expiresAt > now.toISOString()) return false;
+        ledger.paymentRequests.set(id, { ...r, status: 'EXPIRED', expiredAt: now.toISOString() });
+        return true;
+      },
+    },
+    webhooks: unmodelled('webhooks'),
+    webhookQueue: unmodelled('webhookQueue'),
+    webhookSender: unmodelled('webhookSender'),
+    merchantConfig: { vietQrAcquirerId: '971999', webhookPolicy: { allowLoopback: false } },
   };
   const openedAt = '2026-10-01T02:00:00.000Z';
 

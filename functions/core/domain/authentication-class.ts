@@ -6,7 +6,8 @@ import type { CustomerKind } from './customer.ts';
 
 export type TransactionGroup = 'I.1' | 'I.2' | 'I.3' | 'II.1' | 'II.2';
 export type AuthenticationClass = 'A' | 'B' | 'C' | 'D';
-export type TransferType = 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT';
+/** `REFUND`: a merchant organisation gives (part of) one of its payments back to the payer (API.md v1.1). */
+export type TransferType = 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT' | 'REFUND';
 export type Factor = 'OTP' | 'BIOMETRIC' | 'SOFT_OTP';
 
 /**

@@ -92,8 +92,32 @@ export interface CommitPlan {
   /** A watch-list entry an operator found not to be this customer (a screening case released). */
   clearance?: { customerId: string; entry: string };
   lawEnforcementRequest?: LawEnforcementRequest;
+  /** A payment request this commit claims (PAID: only while OPEN and not expired) or gives back (a rejected hold). */
+  paymentRequest?: PaymentRequestWrite;
+  /** A refund's share of its payment: `refundedAmount` raised, never above the payment (API.md v1.1 "Refunds"). */
+  refund?: RefundWrite;
   /** Staff and authority changes carry their audit record: no change exists without it (RULES.md §9). */
   audit?: AuditRecord;
+}
+
+/**
+ * `claim`: the payment's commit marks the request PAID, conditionally on it being OPEN, not expired
+ * at `at` and still for this wallet and amount, so that one payment completes per request however
+ * many race. `reopen`: a held payment rejected by an operator frees the request it had claimed.
+ */
+export type PaymentRequestWrite =
+  | { claim: { paymentRequestId: string; transferId: string; walletId: string; amount: number; at: string } }
+  | { reopen: { paymentRequestId: string; transferId: string } };
+
+/**
+ * The refunded payment's `refundedAmount` raised by `amount`, conditionally on the payment being
+ * COMPLETED and the sum staying ≤ `paymentAmount`; a negative `amount` (a held refund rejected)
+ * gives the room back.
+ */
+export interface RefundWrite {
+  originalTransferId: string;
+  amount: number;
+  paymentAmount: number;
 }
 
 /** DynamoDB takes at most 100 items in one transaction. */
@@ -117,6 +141,11 @@ export function checkPlan(plan: CommitPlan): void {
       assert(mayFollow(from, write.update.to), `${plan.token}: ${from} → ${write.update.to} is no transition`);
     }
     assert(write.update.set.status === write.update.to, `${plan.token}: status and target disagree`);
+  }
+  if (plan.refund) {
+    const r = plan.refund;
+    assert(Number.isSafeInteger(r.amount) && r.amount !== 0, `${plan.token}: refund share ${r.amount}`);
+    assert(r.amount <= r.paymentAmount, `${plan.token}: a refund above its payment`);
   }
   if (plan.riskCase && 'close' in plan.riskCase)
     assert(plan.audit !== undefined, `${plan.token}: a case decision without its audit`);

@@ -24,7 +24,8 @@ export type LedgerPhase =
   | 'HOLD_RESERVE'
   | 'HOLD_RELEASE'
   | 'HOLD_RETURN'
-  | 'HOLD_TO_BANK';
+  | 'HOLD_TO_BANK'
+  | 'REFUND';
 
 /**
  * The postings of one phase of a transfer (two-phase where money waits: a reservation in
@@ -79,6 +80,12 @@ export function postings(phase: LedgerPhase, t: { walletId: string; amount: numb
         { account: { system: 'RISK_HOLD' }, amount: -g },
         { account: { system: 'BANK_CLEARING' }, amount: g },
       ];
+    // A merchant gives (part of) a payment back: from the merchant's wallet to the payer's (API.md v1.1).
+    case 'REFUND':
+      return [
+        { account: { wallet: t.walletId }, amount: -g },
+        { account: { wallet: t.toWalletId! }, amount: g },
+      ];
   }
 }
 
@@ -96,4 +103,4 @@ export interface StatementEntry {
 }
 
 /** The types of statement entries (API.md statement `type`): the transfer's, or how money came back. */
-export type EntryType = 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT' | 'WITHDRAWAL_RETURN' | 'HOLD_RETURN';
+export type EntryType = 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT' | 'WITHDRAWAL_RETURN' | 'HOLD_RETURN' | 'REFUND';

@@ -11,6 +11,7 @@ const labels: Record<Transfer['type'], string> = {
   WITHDRAWAL: 'Rut tien',
   P2P: 'Chuyen tien',
   PAYMENT: 'Thanh toan',
+  REFUND: 'Hoan tien',
 };
 
 export interface Notice {

@@ -71,6 +71,12 @@ export const refusalReasons = [
   'identity-mismatch',
   'bank-account-owner-mismatch',
   'link-exists',
+  // Merchants (API.md v1.1): payment requests, refunds, webhooks.
+  'payment-request-not-found',
+  'payment-request-paid',
+  'payment-request-expired',
+  'refund-exceeds-payment',
+  'not-a-merchant',
   // Idempotency-Key (API.md "Idempotency").
   'request-in-progress',
   'idempotency-key-reused',

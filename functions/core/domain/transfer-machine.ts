@@ -21,6 +21,8 @@ import { businessDay, businessMonth } from './calendar.ts';
 import type { AuditRecord, CommitPlan, StoredRefusal, SystemMove, TransferWrite, WalletMove } from './commit-plan.ts';
 import { type Customer, mayMoveMoney, monthlyCap } from './customer.ts';
 import { type EntryType, type LedgerPhase, postings } from './ledger.ts';
+import { type PaymentRequest, payableRefusal } from './payment-request.ts';
+import { refundRefusal } from './refund.ts';
 import { payerWalletRefusal, type Refusal, refusals } from './refusals.ts';
 import { defaultRiskConfig, evaluateRisk, type RiskConfig } from './risk/index.ts';
 import { featuresOf, type RiskInputs } from './risk/inputs.ts';
@@ -45,6 +47,10 @@ export interface TransferRequest {
   toPhoneNumber?: string;
   merchantId?: string;
   description?: string;
+  /** PAYMENT: the payment request it pays; `merchantId` and `amount` are the request's (API.md v1.1). */
+  paymentRequestId?: string;
+  /** REFUND: the merchant's COMPLETED payment given back; `toWalletId` is that payment's payer wallet. */
+  originalTransferId?: string;
 }
 
 /** What the planner may know; each event reads only what it needs (absent: not found). */
@@ -66,6 +72,10 @@ export interface TransferSnapshot {
   risk?: RiskInputs;
   /** At a case decision: the case. */
   riskCase?: RiskCase;
+  /** A PAYMENT naming a payment request: the request as read (absent: no such request). */
+  paymentRequest?: PaymentRequest;
+  /** A REFUND: the payment it gives back, as read (absent: no such transfer). */
+  original?: Transfer;
 }
 
 export type TransferEvent =
@@ -130,7 +140,7 @@ export function decide(s: TransferSnapshot, e: TransferEvent, config: RiskConfig
 
 const iso = (d: Date) => d.toISOString();
 const bankLeg = (type: TransferType) => type === 'TOPUP' || type === 'WITHDRAWAL';
-const toWallet = (type: TransferType) => type === 'P2P' || type === 'PAYMENT';
+const toWallet = (type: TransferType) => type === 'P2P' || type === 'PAYMENT' || type === 'REFUND';
 /** Types whose money leaves the payer's wallet at commit. */
 const spends = (type: TransferType) => type !== 'TOPUP';
 
@@ -188,6 +198,7 @@ function createRefusal(s: TransferSnapshot, e: CreateEvent): Refusal | undefined
     (!s.device?.trusted ? refusals.deviceNotTrusted() : undefined) ??
     payerWalletRefusal(payer!.status) ??
     (bankLeg(r.type) && s.link?.status !== 'ACTIVE' ? refusals.linkRequired() : undefined) ??
+    merchantRefusal(s, { ...r, customerId: e.customerId }, e.transferId) ??
     (toWallet(r.type) ? checkPayee(s, r) : undefined)
   );
 }
@@ -213,6 +224,8 @@ function create(s: TransferSnapshot, e: CreateEvent, config: RiskConfig): Decisi
     ...(r.linkId ? { linkId: r.linkId } : {}),
     ...(payee ? { toWalletId: payee.walletId, payeeCustomerId: payee.ownerId } : {}),
     ...(r.merchantId ? { merchantId: r.merchantId } : {}),
+    ...(r.paymentRequestId ? { paymentRequestId: r.paymentRequestId } : {}),
+    ...(r.originalTransferId ? { originalTransferId: r.originalTransferId } : {}),
     ...(r.description ? { description: r.description } : {}),
     requestHash: e.requestHash,
     createdAt: iso(s.now),
@@ -413,6 +426,9 @@ function post(
     payerWalletRefusal(payer.status) ??
     (bankLeg(t.type) && s.link?.status !== 'ACTIVE' ? refusals.linkRequired() : undefined);
   if (still) return failPost(c, still);
+  // A request paid meanwhile (another payer won the race) or a payment refunded meanwhile.
+  const merchant = merchantRefusal(s, t, t.transferId);
+  if (merchant) return failPost(c, merchant);
   const counters = countersOn(payer, t.group, s.now);
   const actual = authenticationClass({ group: t.group, amount: t.amount, counters, linkedBank: bankLeg(t.type) });
   // Circular 50: a transfer whose class rose meanwhile (parallel transfers) needs the stronger factors.
@@ -461,7 +477,7 @@ function post(
     next = { status: 'HELD', caseId };
   } else if (toWallet(t.type)) {
     const payee = s.payee!;
-    money = moves('TRANSFER', t, {
+    money = moves(t.type === 'REFUND' ? 'REFUND' : 'TRANSFER', t, {
       ...payerSide(t.type, payee.walletId),
       [payee.walletId]: { wallet: payee, requireActive: true, entry: entryOf(t, t.type, payer.walletId) },
     });
@@ -485,6 +501,7 @@ function post(
     ...money,
     ...(monthly ? { monthly } : {}),
     ...(riskCase ? { riskCase } : {}),
+    ...merchantWrites(s, t, to),
   };
   return { kind: 'commit', plan, transfer: after, ...(to === 'PROCESSING' ? { toBank: true } : {}) };
 }
@@ -651,7 +668,68 @@ function rejected(s: TransferSnapshot, t: Transfer, at: string): Decision {
       transfer: { update: { transferId: t.transferId, from: ['HELD'], to: 'REJECTED', set, amount: t.amount } },
       ...money,
       ...monthly,
+      ...merchantReturns(t),
     },
     transfer: { ...t, ...set },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// merchants: payment requests and refunds (API.md v1.1)
+
+/**
+ * A PAYMENT naming a payment request may go on only while the request is OPEN, not expired, and
+ * for this wallet and amount; a REFUND only on the merchant's own COMPLETED payment, within what is
+ * left of it (checked before the balance). Checked at creation, and again when the money moves.
+ */
+function merchantRefusal(
+  s: TransferSnapshot,
+  r: Pick<Transfer, 'type' | 'walletId' | 'amount' | 'paymentRequestId' | 'merchantId'> & { customerId?: string },
+  transferId: string,
+): Refusal | undefined {
+  if (r.type === 'PAYMENT' && r.paymentRequestId)
+    return payableRefusal(s.paymentRequest, s.now, {
+      ...(r.merchantId ? { payeeWalletId: r.merchantId } : {}),
+      amount: r.amount,
+      transferId,
+    });
+  if (r.type === 'REFUND')
+    return refundRefusal(s.original, {
+      customerId: r.customerId ?? s.customer?.customerId ?? '',
+      walletId: r.walletId,
+      amount: r.amount,
+    });
+  return undefined;
+}
+
+/**
+ * What a payment or refund whose money moves (COMPLETED, or HELD for review) writes besides the
+ * money, in the same transaction: the request claimed, or the payment's refunded sum raised.
+ */
+function merchantWrites(s: TransferSnapshot, t: Transfer, to: TransferStatus): Partial<CommitPlan> {
+  if (to !== 'COMPLETED' && to !== 'HELD') return {};
+  if (t.type === 'PAYMENT' && t.paymentRequestId)
+    return {
+      paymentRequest: {
+        claim: {
+          paymentRequestId: t.paymentRequestId,
+          transferId: t.transferId,
+          walletId: t.toWalletId!,
+          amount: t.amount,
+          at: iso(s.now),
+        },
+      },
+    };
+  if (t.type === 'REFUND' && t.originalTransferId && s.original)
+    return { refund: { originalTransferId: t.originalTransferId, amount: t.amount, paymentAmount: s.original.amount } };
+  return {};
+}
+
+/** A held payment or refund an operator rejects gives back what it had claimed. */
+function merchantReturns(t: Transfer): Partial<CommitPlan> {
+  if (t.type === 'PAYMENT' && t.paymentRequestId)
+    return { paymentRequest: { reopen: { paymentRequestId: t.paymentRequestId, transferId: t.transferId } } };
+  if (t.type === 'REFUND' && t.originalTransferId)
+    return { refund: { originalTransferId: t.originalTransferId, amount: -t.amount, paymentAmount: t.amount } };
+  return {};
 }

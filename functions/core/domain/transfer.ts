@@ -53,6 +53,12 @@ export interface Transfer {
   payeeCustomerId?: string;
   merchantId?: string;
   description?: string;
+  /** PAYMENT: the payment request it pays (payee and amount are the request's). */
+  paymentRequestId?: string;
+  /** REFUND: the merchant's COMPLETED payment it gives (part of) back. */
+  originalTransferId?: string;
+  /** PAYMENT: the sum of its refunds so far, never above `amount` (raised by each refund's commit). */
+  refundedAmount?: number;
   challenge?: Challenge;
   /** The highest class whose factors were verified; commits need it ≥ the actual class. */
   authenticatedClass?: AuthenticationClass;
@@ -205,6 +211,9 @@ export function transferView(t: Transfer) {
     ...(t.linkId ? { linkId: t.linkId } : {}),
     ...(t.toWalletId ? { toWalletId: t.toWalletId } : {}),
     ...(t.merchantId ? { merchantId: t.merchantId } : {}),
+    ...(t.paymentRequestId ? { paymentRequestId: t.paymentRequestId } : {}),
+    ...(t.originalTransferId ? { originalTransferId: t.originalTransferId } : {}),
+    ...(t.type === 'PAYMENT' && t.status === 'COMPLETED' ? { refundedAmount: t.refundedAmount ?? 0 } : {}),
     ...(t.description ? { description: t.description } : {}),
     ...(t.failureCode ? { failureCode: t.failureCode } : {}),
     ...(t.warnings?.length ? { warnings: t.warnings } : {}),

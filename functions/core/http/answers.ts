@@ -246,6 +246,9 @@ export const transferAnswer = named(
         .strictObject({ institutionCode: z.string(), maskedNumber: z.string(), name: z.string().optional() })
         .optional()
         .describe('EXTERNAL and EXTERNAL_IN: the other side at the switch, masked'),
+      paymentRequestId: id.optional().describe('PAYMENT: the payment request it pays'),
+      originalTransferId: id.optional().describe('REFUND: the payment it gives (part of) back'),
+      refundedAmount: vnd.optional().describe('a COMPLETED PAYMENT: the sum of its refunds so far'),
       description: z.string().optional(),
       failureCode: z.string().optional().describe('the rule that ended it (docs/api.md)'),
       warnings: z.array(z.string()).optional(),

@@ -1,6 +1,7 @@
 import type { CommitPlan, StoredRefusal } from '../domain/commit-plan.ts';
 import type { Customer } from '../domain/customer.ts';
 import type { StatementEntry, SystemAccount } from '../domain/ledger.ts';
+import type { PaymentRequest } from '../domain/payment-request.ts';
 import type { RiskProfile } from '../domain/risk/profile.ts';
 import type { Case } from '../domain/risk-case.ts';
 import type { Transfer } from '../domain/transfer.ts';
@@ -26,6 +27,10 @@ export interface MoneyKeys {
   /** A phone number: who owns it (P2P by phone). */
   phone?: string;
   caseId?: string;
+  /** PAYMENT: the payment request it pays. */
+  paymentRequestId?: string;
+  /** REFUND: the payment it gives back (read as `original`). */
+  originalTransferId?: string;
 }
 
 export interface MoneyItems {
@@ -43,6 +48,9 @@ export interface MoneyItems {
   watch: { kind: WatchlistKind; valueHash: string; severity: WatchlistSeverity }[];
   phoneOwner?: string;
   riskCase?: Case;
+  paymentRequest?: PaymentRequest;
+  /** The transfer `originalTransferId` names. */
+  original?: Transfer;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DevicePolicy } from '../domain/device.ts';
 import type { RiskConfig } from '../domain/risk/config.ts';
+import type { WebhookUrlPolicy } from '../domain/webhook-url.ts';
 import type { AmlReportStore } from './aml-reports.ts';
 import type { AttemptGuards } from './attempt-guards.ts';
 import type { AuditLog } from './audit-log.ts';
@@ -11,6 +12,7 @@ import type { KeyRing } from './key-ring.ts';
 import type { LawEnforcementStore } from './law-enforcement.ts';
 import type { Ledger } from './ledger.ts';
 import type { LinkStore } from './link-store.ts';
+import type { PaymentRequestStore, WebhookQueue, WebhookSender, WebhookStore } from './merchants.ts';
 import type { OnboardingStore } from './onboarding-store.ts';
 import type { OtpMessageLimit } from './otp-message-limit.ts';
 import type { ProfileStore } from './profile-store.ts';
@@ -65,4 +67,18 @@ export interface Services {
   /** The wallet's session registry (idle limit, revocation) and its idle limit in seconds. */
   sessions: Sessions;
   sessionIdleSeconds: number;
+  /** Merchants (API.md v1.1): payment requests, webhooks, their delivery queue and the HTTP they go out by. */
+  paymentRequests: PaymentRequestStore;
+  webhooks: WebhookStore;
+  webhookQueue: WebhookQueue;
+  webhookSender: WebhookSender;
+  merchantConfig: MerchantConfig;
+}
+
+/** Stage configuration of the merchant side. */
+export interface MerchantConfig {
+  /** The provider's own code as acquirer in the VietQR payload (EMVCo tag 38/01/00). */
+  vietQrAcquirerId: string;
+  /** Where webhooks may go (production: public https only; the local runtime also http to loopback). */
+  webhookPolicy: WebhookUrlPolicy;
 }

@@ -7,6 +7,8 @@ import { auditTtl } from '../../domain/audit.ts';
 import type {
   AuditRecord,
   CommitPlan,
+  PaymentRequestWrite,
+  RefundWrite,
   StoredRefusal,
   SystemMove,
   WalletMove,
@@ -30,6 +32,8 @@ export type Role =
   | 'order'
   | 'clearance'
   | 'request'
+  | 'paymentRequest'
+  | 'refund'
   | 'audit';
 export interface Built {
   item: TransactItem;
@@ -343,6 +347,94 @@ export function orderItems(table: string, w: WalletOrderWrite): Built[] {
     { item: change, role: 'order' },
     { item: order, role: 'order' },
   ];
+}
+
+/**
+ * A payment request claimed by the payment whose money moves: PAID only while OPEN, not expired
+ * and for this wallet and amount (one payment completes per request, API.md v1.1), and out of the
+ * expiry sweep's index. A held payment rejected gives it back: OPEN and in the index again.
+ */
+export function paymentRequestItem(table: string, w: PaymentRequestWrite): Built {
+  if ('claim' in w) {
+    const c = w.claim;
+    return {
+      role: 'paymentRequest',
+      item: {
+        Update: {
+          TableName: table,
+          Key: keys.paymentRequest(c.paymentRequestId),
+          UpdateExpression: 'SET #st = :paid, transferId = :t, paidAt = :at REMOVE gsi1pk, gsi1sk',
+          ConditionExpression: '#st = :open AND expiresAt > :at AND walletId = :w AND #amount = :amount',
+          ExpressionAttributeNames: { '#st': 'status', '#amount': 'amount' },
+          ExpressionAttributeValues: {
+            ':paid': 'PAID',
+            ':open': 'OPEN',
+            ':t': c.transferId,
+            ':at': c.at,
+            ':w': c.walletId,
+            ':amount': c.amount,
+          },
+        },
+      },
+    };
+  }
+  const r = w.reopen;
+  return {
+    role: 'paymentRequest',
+    item: {
+      Update: {
+        TableName: table,
+        Key: keys.paymentRequest(r.paymentRequestId),
+        UpdateExpression: 'SET #st = :open, gsi1pk = openIndexPk, gsi1sk = openIndexSk REMOVE transferId, paidAt',
+        ConditionExpression: '#st = :paid AND transferId = :t',
+        ExpressionAttributeNames: { '#st': 'status' },
+        ExpressionAttributeValues: { ':open': 'OPEN', ':paid': 'PAID', ':t': r.transferId },
+      },
+    },
+  };
+}
+
+/**
+ * A refund's share of its payment (API.md v1.1 "Refunds"): `refundedAmount` raised only while the
+ * payment is a COMPLETED PAYMENT and the sum stays within it (no arithmetic in conditions: the room
+ * left is computed here). A rejected held refund gives its share back.
+ */
+export function refundItem(table: string, r: RefundWrite): Built {
+  const Key = keys.transfer(r.originalTransferId);
+  if (r.amount < 0) {
+    return {
+      role: 'refund',
+      item: {
+        Update: {
+          TableName: table,
+          Key,
+          UpdateExpression: 'SET refundedAmount = refundedAmount + :amount',
+          ConditionExpression: 'refundedAmount >= :back',
+          ExpressionAttributeValues: { ':amount': r.amount, ':back': -r.amount },
+        },
+      },
+    };
+  }
+  return {
+    role: 'refund',
+    item: {
+      Update: {
+        TableName: table,
+        Key,
+        UpdateExpression: 'SET refundedAmount = if_not_exists(refundedAmount, :zero) + :amount',
+        ConditionExpression:
+          '#st = :completed AND #ty = :payment AND (attribute_not_exists(refundedAmount) OR refundedAmount <= :room)',
+        ExpressionAttributeNames: { '#st': 'status', '#ty': 'type' },
+        ExpressionAttributeValues: {
+          ':zero': 0,
+          ':amount': r.amount,
+          ':room': r.paymentAmount - r.amount,
+          ':completed': 'COMPLETED',
+          ':payment': 'PAYMENT',
+        },
+      },
+    },
+  };
 }
 
 /** A watch-list entry cleared for a customer (a screening case released as a false positive). */

@@ -89,6 +89,17 @@ export const keys = {
   /** Sparse GSI1 partition of transfers waiting for the bank, for the sweeper and reconciliation. */
   processingIndex: 'STATUS#PROCESSING',
   riskCase: (caseId: string): Key => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),
+  /** A merchant's payment request (API.md v1.1 "Payment requests"). */
+  paymentRequest: (paymentRequestId: string): Key => ({ pk: `PAYREQ#${paymentRequestId}`, sk: 'PAYREQ' }),
+  /** Sparse GSI1 partitions of OPEN payment requests by expiry, for the expiry sweep (sharded: no hot key). */
+  openPaymentRequests: (shard: number): string => `PAYREQS#OPEN#${shard}`,
+  /** A merchant's webhook: its URL, events and encrypted secret. */
+  webhook: (customerId: string): Key => ({ pk: `MERCHANT#${customerId}`, sk: 'WEBHOOK' }),
+  /** One event's delivery to a merchant, listed newest first. */
+  webhookDelivery: (customerId: string, createdAt: string, eventId: string): Key => ({
+    pk: `MERCHANT#${customerId}`,
+    sk: `DELIVERY#${createdAt}#${eventId}`,
+  }),
   /** GSI1 partition of risk cases by status, for the operators' queue. */
   casesByStatus: (status: string): string => `CASES#${status}`,
   /** The risk engine's running features of one wallet (counters and sketches, RULES.md §7). */

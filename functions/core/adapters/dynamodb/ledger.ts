@@ -22,6 +22,8 @@ import {
   ENTRIES_PER_PART,
   monthlyItem,
   orderItems,
+  paymentRequestItem,
+  refundItem,
   requestItem,
   systemItems,
   type Tables,
@@ -29,6 +31,7 @@ import {
   walletItems,
 } from './commit-items.ts';
 import { type Key, keys } from './keys.ts';
+import { paymentRequestOf } from './payment-requests.ts';
 
 /** Opaque page cursors: a base64url JSON of the keys. Anything else is the caller's mistake, never a 5xx. */
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
@@ -76,6 +79,8 @@ function keysOf(k: MoneyKeys): { tag: string; key: Key }[] {
     wanted.push({ tag: `watch:${w.kind}:${w.valueHash}`, key: keys.watchlist(w.kind, w.valueHash) });
   if (k.phone) wanted.push({ tag: 'phone', key: keys.phone(k.phone) });
   if (k.caseId) wanted.push({ tag: 'case', key: keys.riskCase(k.caseId) });
+  if (k.paymentRequestId) wanted.push({ tag: 'paymentRequest', key: keys.paymentRequest(k.paymentRequestId) });
+  if (k.originalTransferId) wanted.push({ tag: 'original', key: keys.transfer(k.originalTransferId) });
   return wanted;
 }
 
@@ -137,6 +142,10 @@ export class DynamoLedger implements Ledger {
     if (phone?.customerId) items.phoneOwner = phone.customerId as string;
     const riskCase = byTag.get('case');
     if (riskCase) items.riskCase = riskCase as unknown as Case;
+    const request = byTag.get('paymentRequest');
+    if (request) items.paymentRequest = paymentRequestOf(request);
+    const original = byTag.get('original');
+    if (original && original.kind !== 'REFUSAL') items.original = original as unknown as Transfer;
     return items;
   }
 
@@ -153,6 +162,8 @@ export class DynamoLedger implements Ledger {
     if (plan.riskCase) built.push(caseItem(table, plan.riskCase));
     for (const order of plan.walletOrders ?? []) built.push(...orderItems(table, order));
     if (plan.clearance) built.push(clearanceItem(table, plan.clearance));
+    if (plan.paymentRequest) built.push(paymentRequestItem(table, plan.paymentRequest));
+    if (plan.refund) built.push(refundItem(table, plan.refund));
     if (plan.lawEnforcementRequest) {
       const entries = plan.lawEnforcementRequest.answer?.statement.entries.length ?? 0;
       built.push(requestItem(table, plan.lawEnforcementRequest, Math.ceil(entries / ENTRIES_PER_PART)));

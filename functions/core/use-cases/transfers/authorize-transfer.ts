@@ -13,7 +13,7 @@ import { verifyBiometric } from '../submit-kyc.ts';
 import { issueChallenge } from './challenge.ts';
 import { decideAndCommit } from './commit-loop.ts';
 import { answer } from './create-transfer.ts';
-import { baseSnapshot, callingDevice, merged, monthKey } from './snapshots.ts';
+import { baseSnapshot, callingDevice, merchantKeys, merged, monthKey } from './snapshots.ts';
 
 export interface Factors {
   otp?: string;
@@ -114,6 +114,7 @@ export async function authorizeTransfer(
     walletIds: [t.walletId, ...(t.toWalletId ? [t.toWalletId] : [])],
     ...(t.linkId ? { link: { walletId: t.walletId, linkId: t.linkId } } : {}),
     device: { customerId, deviceId: t.deviceId },
+    ...merchantKeys(t),
   };
   // The SMS OTP factor is counted per customer across all challenges (API.md v1.1), and each
   // challenge has its own tries: both are taken before any factor is checked.
@@ -135,9 +136,20 @@ export async function authorizeTransfer(
   // (A try taken for a challenge with no attempts left is never judged: it lapses in a minute.)
   if (!attempt) throw refusals.tooManyAttempts();
   await checkFactors(services, more, items, gate.challenge, factors, otpJudged);
-  items = { ...items, wallets: more.wallets, ...(more.link ? { link: more.link } : {}) };
+  items = {
+    ...items,
+    wallets: more.wallets,
+    ...(more.link ? { link: more.link } : {}),
+    ...(more.paymentRequest ? { paymentRequest: more.paymentRequest } : {}),
+    ...(more.original ? { original: more.original } : {}),
+  };
 
-  const volatile: MoneyKeys = { transferId, walletIds: named.walletIds!, monthly: first.monthly! };
+  const volatile: MoneyKeys = {
+    transferId,
+    walletIds: named.walletIds!,
+    monthly: first.monthly!,
+    ...merchantKeys(t),
+  };
   const settled = await decideAndCommit(services, {
     lock: [t.walletId, t.toWalletId],
     read: async (n): Promise<TransferSnapshot> => {

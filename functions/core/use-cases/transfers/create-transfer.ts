@@ -14,6 +14,7 @@ import {
   baseSnapshot,
   callingDevice,
   identifiersOf,
+  merchantKeys,
   merged,
   monthKey,
   readOnce,
@@ -35,6 +36,7 @@ interface CreateTransferInput {
 /** The payee wallet a request names: by id (P2P, PAYMENT), or the default wallet of a phone's owner. */
 function payeeIdOf(r: TransferRequest, items?: MoneyItems): string | undefined {
   if (r.type === 'PAYMENT') return r.merchantId;
+  if (r.type === 'REFUND') return r.toWalletId;
   if (r.type !== 'P2P') return undefined;
   return r.toWalletId ?? items?.customer?.defaultWalletId;
 }
@@ -86,6 +88,7 @@ function firstKeys(
     watch: readOnce(watched),
     ...(r.toPhoneNumber ? { phone: r.toPhoneNumber } : {}),
     ...(payeeHint ? { payeeCustomerId: payeeHint } : {}),
+    ...merchantKeys(r),
   };
 }
 
@@ -213,7 +216,7 @@ export async function createTransfer(
   services: Services,
   customerId: string,
   deviceId: string,
-  request: TransferRequest,
+  request: TransferRequest | MerchantRequest,
   /**
    * The caller's Idempotency-Key: the transfer id derives from it, so that the commit itself
    * refuses a second transfer for one key, even after a timeout lost the first answer.
@@ -223,10 +226,15 @@ export async function createTransfer(
   /** The request's DPoP proof: a device bound to a key counts as itself only with it (RULES.md §4). */
   proof?: DeviceProof,
 ) {
-  const input: CreateTransferInput = { customerId, deviceId, request, ...(idempotencyKey ? { idempotencyKey } : {}) };
+  const input: CreateTransferInput = {
+    customerId,
+    deviceId,
+    request: await resolveMerchantRequest(services, request),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
   const now = services.clock.now();
   const transferId = transferIdFor(input.customerId, input.idempotencyKey ?? ulid(now.getTime()));
-  const requestHash = requestFingerprint(input.request);
+  const requestHash = requestFingerprint(request);
   const read = await readCreation(services, input, transferId, now);
   let items = read.items;
   if (items.transfer || items.refusal) return replay(items, requestHash);
@@ -234,6 +242,7 @@ export async function createTransfer(
     transferId,
     walletIds: [input.request.walletId, ...(read.payeeId ? [read.payeeId] : [])],
     monthly: read.keys.monthly!,
+    ...merchantKeys(input.request),
   };
   const device = callingDevice(items, proof, services.devicePolicy);
   const snapshot = (at: Date): TransferSnapshot => ({
@@ -269,6 +278,30 @@ export async function createTransfer(
   });
   if (!settled) return replay(items, requestHash);
   return answer(services, settled);
+}
+
+/** A PAYMENT of a payment request may leave out its amount (API.md v1.1): the request's is meant. */
+type MerchantRequest = Omit<TransferRequest, 'amount'> & { amount?: number };
+
+/**
+ * What a merchant's payment or refund names, resolved to the wallets it moves money between: a
+ * PAYMENT of a payment request pays the request's wallet its amount; a REFUND goes to the wallet
+ * that made the payment. The planner checks the request or the payment again as read with the rest
+ * (an unknown one is refused there), and the commit checks them once more.
+ */
+async function resolveMerchantRequest(
+  services: Services,
+  r: TransferRequest | MerchantRequest,
+): Promise<TransferRequest> {
+  if (r.type === 'PAYMENT' && r.paymentRequestId) {
+    const request = await services.paymentRequests.get(r.paymentRequestId);
+    return { ...r, merchantId: request?.walletId ?? '', amount: r.amount ?? request?.amount ?? 0 };
+  }
+  if (r.type === 'REFUND' && r.originalTransferId) {
+    const payment = await services.ledger.getTransfer(r.originalTransferId);
+    return { ...r, amount: r.amount ?? 0, ...(payment ? { toWalletId: payment.walletId } : {}) };
+  }
+  return { ...r, amount: r.amount ?? 0 };
 }
 
 /** A duplicate of this key got there first: answer what it was answered. */

@@ -119,8 +119,22 @@ export function merged(first: MoneyItems, again: MoneyItems, keys: MoneyKeys): M
     delete out.riskCase;
     if (again.riskCase) out.riskCase = again.riskCase;
   }
+  if (keys.paymentRequestId) {
+    delete out.paymentRequest;
+    if (again.paymentRequest) out.paymentRequest = again.paymentRequest;
+  }
+  if (keys.originalTransferId) {
+    delete out.original;
+    if (again.original) out.original = again.original;
+  }
   return out;
 }
+
+/** What a merchant's payment or refund names besides its wallets: read with them, and again on a conflict. */
+export const merchantKeys = (t: { paymentRequestId?: string; originalTransferId?: string }): MoneyKeys => ({
+  ...(t.paymentRequestId ? { paymentRequestId: t.paymentRequestId } : {}),
+  ...(t.originalTransferId ? { originalTransferId: t.originalTransferId } : {}),
+});
 
 /** The month key of the customer's cap counter for `now` (RULES.md §6, Hanoi calendar month). */
 export const monthKey = (customerId: string, now: Date) => ({ customerId, month: businessMonth(now) });
@@ -147,6 +161,8 @@ export function baseSnapshot(
     ...(payeeId && items.wallets[payeeId] ? { payee: items.wallets[payeeId] } : {}),
     ...(items.link ? { link: { status: items.link.status } } : {}),
     monthlyUsed: items.monthlyUsed,
+    ...(items.paymentRequest ? { paymentRequest: items.paymentRequest } : {}),
+    ...(items.original ? { original: items.original } : {}),
     ...(items.riskCase && !isScreeningCase(items.riskCase) ? { riskCase: items.riskCase } : {}),
   };
 }
