@@ -57,3 +57,42 @@ describe('stage configuration', () => {
     ).toBe(true);
   });
 });
+
+describe('app versions per stage (RULES.md §5, Circular 77/2025)', () => {
+  it('sets minimums per platform; production serves no client that does not name its version', () => {
+    const production = { ...stages.production, region: defaultRegion };
+    expect(loadConfig('production').appVersions).toMatchObject({ allowUnversioned: false });
+    const unversioned = stageConfigSchema.safeParse({
+      ...production,
+      appVersions: { ...production.appVersions, allowUnversioned: true },
+    });
+    expect(unversioned.success).toBe(false);
+    expect(unversioned.error?.issues.map((issue) => issue.path.join('.'))).toContain('appVersions');
+    const sandbox = { ...stages.sandbox, region: defaultRegion };
+    const badVersion = stageConfigSchema.safeParse({
+      ...sandbox,
+      appVersions: { minimum: { android: '4.2' }, allowUnversioned: true },
+    });
+    expect(badVersion.success).toBe(false);
+    expect(badVersion.error?.issues.map((issue) => issue.path.join('.'))).toContain('appVersions.minimum.android');
+  });
+
+  it('hands the minimums and the deadlines to every function as MIN_APP_VERSION, UNVERSIONED_APPS, STR_DUE_WORKING_DAYS, DATA_REQUEST_DUE_DAYS', async () => {
+    const { buildStage, templatesOf } = await import('./synth.ts');
+    const { stateless } = templatesOf(buildStage('production'));
+    const functions = Object.values(stateless.findResources('AWS::Lambda::Function')) as {
+      Properties: { Environment?: { Variables?: Record<string, unknown> } };
+    }[];
+    expect(functions.length).toBeGreaterThan(0);
+    for (const fn of functions) {
+      const vars = fn.Properties.Environment?.Variables ?? {};
+      if (!('WALLET_TABLE_NAME' in vars)) continue;
+      expect(vars).toMatchObject({
+        MIN_APP_VERSION: 'android/1.0.0,ios/1.0.0',
+        UNVERSIONED_APPS: 'deny',
+        STR_DUE_WORKING_DAYS: '3',
+        DATA_REQUEST_DUE_DAYS: '3',
+      });
+    }
+  });
+});

@@ -279,12 +279,14 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       Object.entries(listed)
         .filter(([, tables]) => tables.wallet?.includes('BatchWriteItem'))
         .map(([name]) => name),
-    ).toEqual(['operations']);
+    ).toEqual(['operations', 'dataRetention']);
+    // A link's guard; a phone change's old guard and an erasure's (profile); what is past its
+    // retention (dataRetention, RULES.md §8, §9).
     expect(
       Object.entries(listed)
         .filter(([, tables]) => tables.wallet?.includes('DeleteItem'))
         .map(([name]) => name),
-    ).toEqual(['linking']);
+    ).toEqual(['linking', 'profile', 'dataRetention']);
   });
 
   it('lets functions that only read tables decrypt with the storage key, not encrypt', () => {
