@@ -329,6 +329,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/staff/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Staff sign-in (operators, compliance): Cognito tokens for the operations console */
+        post: operations["postStaffSessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/sessions/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renew the tokens of a staff session that is still alive */
+        post: operations["postStaffSessionsRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/staff/sessions/sign-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a staff session: its refresh token is no longer honoured */
+        post: operations["postStaffSessionsSignOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/reconciliation/safeguarding": {
         parameters: {
             query?: never;
@@ -1084,7 +1135,7 @@ export interface components {
                 actor: string;
                 actorGroups: string[];
                 /** @enum {string} */
-                action: "WALLET_FREEZE" | "WALLET_UNFREEZE" | "WATCHLIST_IMPORT" | "WATCHLIST_SCREENING" | "CASE_DECISION" | "CASES_READ" | "LAW_ENFORCEMENT_REQUEST" | "LAW_ENFORCEMENT_REQUEST_READ" | "REPORT_READ" | "RECONCILIATION_READ" | "AUDIT_READ" | "PHONE_CHANGE" | "SUSPICIOUS_TRANSACTION_REPORT" | "DATA_ERASURE" | "DATA_REQUESTS_READ" | "RETAINED_DATA_READ" | "RETENTION_DELETE";
+                action: "WALLET_FREEZE" | "WALLET_UNFREEZE" | "WATCHLIST_IMPORT" | "WATCHLIST_SCREENING" | "CASE_DECISION" | "CASES_READ" | "LAW_ENFORCEMENT_REQUEST" | "LAW_ENFORCEMENT_REQUEST_READ" | "REPORT_READ" | "RECONCILIATION_READ" | "AUDIT_READ" | "PHONE_CHANGE" | "SUSPICIOUS_TRANSACTION_REPORT" | "DATA_ERASURE" | "DATA_REQUESTS_READ" | "RETAINED_DATA_READ" | "RETENTION_DELETE" | "STAFF_SIGN_IN" | "STAFF_SIGN_IN_REFUSED";
                 subject: string;
                 subjects: string[];
                 purpose: {
@@ -1813,6 +1864,33 @@ export interface components {
             expiresIn: number;
             /** @description false: money-moving calls from this device answer device-not-trusted */
             deviceTrusted: boolean;
+        };
+        StaffRefreshedSession: {
+            /** @description Cognito access token: `Authorization: Bearer …`, 5 minutes */
+            accessToken: string;
+            idToken: string;
+            /** @description for POST /v1/staff/sessions/refresh; keep it in memory only */
+            refreshToken: string;
+            /** @description seconds the access token lives */
+            expiresIn: number;
+        };
+        /** @description A staff member, signed in. */
+        StaffSession: {
+            /** @description Cognito access token: `Authorization: Bearer …`, 5 minutes */
+            accessToken: string;
+            idToken: string;
+            /** @description for POST /v1/staff/sessions/refresh; keep it in memory only */
+            refreshToken: string;
+            /** @description seconds the access token lives */
+            expiresIn: number;
+            /** @description the Cognito subject: the actor of the audit trail */
+            staffId: string;
+            /** @description the staff groups the tokens act under */
+            groups: ("operators" | "compliance")[];
+        };
+        StaffSignedOut: {
+            /** @constant */
+            ended: true;
         };
         /** @description Newest first. */
         Statement: {
@@ -4488,6 +4566,20 @@ export interface operations {
                     };
                 };
             };
+            /** @description App upgrade required: `app-upgrade-required` */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 426;
+                        /** @enum {string} */
+                        code?: "app-upgrade-required";
+                    };
+                };
+            };
             /** @description Too many requests: `rate-limited` */
             429: {
                 headers: {
@@ -4796,6 +4888,20 @@ export interface operations {
                         status?: 422;
                         /** @enum {string} */
                         code?: "bank-link-required" | "biometric-mismatch" | "insufficient-funds" | "monthly-limit-exceeded" | "payment-request-expired" | "refund-exceeds-payment" | "wallet-not-active";
+                    };
+                };
+            };
+            /** @description App upgrade required: `app-upgrade-required` */
+            426: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 426;
+                        /** @enum {string} */
+                        code?: "app-upgrade-required";
                     };
                 };
             };
@@ -5197,6 +5303,353 @@ export interface operations {
                         status?: 401;
                         /** @enum {string} */
                         code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Refused: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Body too large: `payload-too-large`, `validation-failed` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "payload-too-large" | "validation-failed";
+                    };
+                };
+            };
+            /** @description Too many requests: `rate-limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "rate-limited";
+                    };
+                };
+            };
+            /** @description Internal error: `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "internal-error";
+                    };
+                };
+            };
+        };
+    };
+    postStaffSessions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The opaque id of the client install, when it names itself (POST /v1/sessions/refresh needs it). */
+                "X-Device-Id"?: string;
+                /** @description RFC 9449 proof of the device key bound at KYC or device trust (API.md v1.1 "Device binding"): a device bound to a key counts as trusted only with a fresh proof. */
+                DPoP?: string;
+                /**
+                 * @description The app and its version, `<platform>/<semver>`.
+                 * @example android/4.2.0
+                 */
+                "X-App-Version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    phoneNumber: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSession"];
+                };
+            };
+            /** @description Bad request: `bad-request`, `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "bad-request" | "validation-failed";
+                    };
+                };
+            };
+            /** @description Not authenticated: `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Refused: `forbidden`, `too-many-attempts` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "forbidden" | "too-many-attempts";
+                    };
+                };
+            };
+            /** @description Body too large: `payload-too-large`, `validation-failed` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "payload-too-large" | "validation-failed";
+                    };
+                };
+            };
+            /** @description Too many requests: `rate-limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "rate-limited";
+                    };
+                };
+            };
+            /** @description Internal error: `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "internal-error";
+                    };
+                };
+            };
+        };
+    };
+    postStaffSessionsRefresh: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The opaque id of the client install, when it names itself (POST /v1/sessions/refresh needs it). */
+                "X-Device-Id"?: string;
+                /** @description RFC 9449 proof of the device key bound at KYC or device trust (API.md v1.1 "Device binding"): a device bound to a key counts as trusted only with a fresh proof. */
+                DPoP?: string;
+                /**
+                 * @description The app and its version, `<platform>/<semver>`.
+                 * @example android/4.2.0
+                 */
+                "X-App-Version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refreshToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffRefreshedSession"];
+                };
+            };
+            /** @description Bad request: `bad-request`, `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "bad-request" | "validation-failed";
+                    };
+                };
+            };
+            /** @description Not authenticated: `session-expired` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "session-expired";
+                    };
+                };
+            };
+            /** @description Refused: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Body too large: `payload-too-large`, `validation-failed` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "payload-too-large" | "validation-failed";
+                    };
+                };
+            };
+            /** @description Too many requests: `rate-limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "rate-limited";
+                    };
+                };
+            };
+            /** @description Internal error: `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "internal-error";
+                    };
+                };
+            };
+        };
+    };
+    postStaffSessionsSignOut: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The opaque id of the client install, when it names itself (POST /v1/sessions/refresh needs it). */
+                "X-Device-Id"?: string;
+                /** @description RFC 9449 proof of the device key bound at KYC or device trust (API.md v1.1 "Device binding"): a device bound to a key counts as trusted only with a fresh proof. */
+                DPoP?: string;
+                /**
+                 * @description The app and its version, `<platform>/<semver>`.
+                 * @example android/4.2.0
+                 */
+                "X-App-Version"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    refreshToken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StaffSignedOut"];
+                };
+            };
+            /** @description Bad request: `bad-request`, `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "bad-request" | "validation-failed";
                     };
                 };
             };
@@ -6597,7 +7050,7 @@ export interface operations {
                     "application/json": components["schemas"]["LawEnforcementRequest"];
                 };
             };
-            /** @description Bad request: `bad-request` */
+            /** @description Bad request: `bad-request`, `validation-failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6607,7 +7060,7 @@ export interface operations {
                         /** @constant */
                         status?: 400;
                         /** @enum {string} */
-                        code?: "bad-request";
+                        code?: "bad-request" | "validation-failed";
                     };
                 };
             };
@@ -8571,7 +9024,7 @@ export interface operations {
                     "application/json": components["schemas"]["RetainedData"];
                 };
             };
-            /** @description Bad request: `bad-request` */
+            /** @description Bad request: `bad-request`, `validation-failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8581,7 +9034,7 @@ export interface operations {
                         /** @constant */
                         status?: 400;
                         /** @enum {string} */
-                        code?: "bad-request";
+                        code?: "bad-request" | "validation-failed";
                     };
                 };
             };
@@ -9556,7 +10009,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxBankAccountMovements"];
                 };
             };
-            /** @description Bad request: `bad-request` */
+            /** @description Bad request: `bad-request`, `validation-failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9566,7 +10019,7 @@ export interface operations {
                         /** @constant */
                         status?: 400;
                         /** @enum {string} */
-                        code?: "bad-request";
+                        code?: "bad-request" | "validation-failed";
                     };
                 };
             };
@@ -9997,7 +10450,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxJobRun"];
                 };
             };
-            /** @description Bad request: `bad-request` */
+            /** @description Bad request: `bad-request`, `validation-failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10007,7 +10460,7 @@ export interface operations {
                         /** @constant */
                         status?: 400;
                         /** @enum {string} */
-                        code?: "bad-request";
+                        code?: "bad-request" | "validation-failed";
                     };
                 };
             };
@@ -10103,7 +10556,7 @@ export interface operations {
                     "application/json": components["schemas"]["SandboxMoneyEvents"];
                 };
             };
-            /** @description Bad request: `bad-request` */
+            /** @description Bad request: `bad-request`, `validation-failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10113,7 +10566,7 @@ export interface operations {
                         /** @constant */
                         status?: 400;
                         /** @enum {string} */
-                        code?: "bad-request";
+                        code?: "bad-request" | "validation-failed";
                     };
                 };
             };
@@ -10322,7 +10775,7 @@ export interface operations {
                     "application/json": components["schemas"]["GetSandboxSwitchAccountsInstitutionCodeAccountNumber200"];
                 };
             };
-            /** @description Bad request: `bad-request` */
+            /** @description Bad request: `bad-request`, `validation-failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10332,7 +10785,7 @@ export interface operations {
                         /** @constant */
                         status?: 400;
                         /** @enum {string} */
-                        code?: "bad-request";
+                        code?: "bad-request" | "validation-failed";
                     };
                 };
             };

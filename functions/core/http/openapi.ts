@@ -110,7 +110,9 @@ export function problemCodes(route: Route, e: Endpoint): Map<number, Set<string>
     const set = codes.get(status) ?? new Set<string>();
     codes.set(status, set.add(code));
   };
-  if (e.body || e.query || route.access === 'customer' || e.idempotent) add(400, 'validation-failed');
+  // Input: a body, a query, a path parameter (an id the handler may find malformed), X-Device-Id.
+  const input = e.body || e.query || route.path.includes('{') || route.access === 'customer' || e.idempotent;
+  if (input) add(400, 'validation-failed');
   if (e.idempotent === true || e.idempotent === 'by-key') add(400, 'idempotency-key-missing');
   if (e.idempotent === true || e.idempotent === 'optional') {
     add(409, 'request-in-progress');
