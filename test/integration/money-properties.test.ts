@@ -112,7 +112,12 @@ type Op =
    * for the balance, the day's class A/B total (a late one is asked for stronger factors) and the
    * month's room.
    */
-  | { kind: 'burst'; pocket: number; legs: { to: number; pay: boolean; amount: number }[] };
+  | { kind: 'burst'; pocket: number; legs: { to: number; pay: boolean; amount: number }[] }
+  /**
+   * The merchant refunds `percent` of the pick-th COMPLETED payment (above 100: more than it, refused;
+   * several at once race for what is left: the payment's `refundedAmount` is their condition).
+   */
+  | { kind: 'refund'; pick: number; percent: number; client: Client };
 
 /** Whole thousands of VND: small (class A), medium (up to the class A/B line) and large (class C). */
 const amount = fc
@@ -168,6 +173,15 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay' as const), pick: index }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('refund' as const),
+      pick: index,
+      percent: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 100 }) }, fc.integer({ min: 101, max: 150 })),
+      client,
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -344,8 +358,11 @@ async function stored(transferId: string): Promise<Transfer | undefined> {
   return t && (t as unknown as { kind?: string }).kind !== 'REFUSAL' ? t : undefined;
 }
 
-/** Refusals a customer can meet in a race: the balance or the month's room moved meanwhile. */
-const raceRefusals = ['insufficient-funds', 'monthly-limit-exceeded'];
+/**
+ * Refusals a customer can meet in a race: the balance or the month's room moved meanwhile; for a
+ * refund, what is left of its payment (refunds racing, or one asking for more than the payment).
+ */
+const raceRefusals = ['insufficient-funds', 'monthly-limit-exceeded', 'refund-exceeds-payment'];
 
 async function create(w: World, p: Pocket, request: TransferRequest, client: Client): Promise<void> {
   const key = `${w.runId}-${w.sent.length}`;
@@ -584,6 +601,19 @@ async function runGroup(w: World, group: Op[]): Promise<void> {
           await Promise.all(o.legs.map((leg) => create(w, p, legOf(leg), { authorizeNow: true, twice: false })));
         };
       }
+      case 'refund': {
+        const paid = now.filter((t) => t.type === 'PAYMENT' && t.status === 'COMPLETED');
+        if (!paid.length) return async () => count(w, 'refund:none');
+        const payment = paid[o.pick % paid.length]!;
+        const amount = Math.max(1, Math.floor((payment.amount * o.percent) / 100));
+        return () =>
+          create(
+            w,
+            w.merchant,
+            { type: 'REFUND', walletId: w.merchant.walletId, amount, originalTransferId: payment.transferId },
+            o.client,
+          );
+      }
       case 'replay': {
         if (!earlier.length) return async () => count(w, 'replay:none');
         const s = earlier[o.pick % earlier.length]!;
@@ -812,6 +842,17 @@ async function checkInvariants(w: World, phase: 'after the groups' | 'drained'):
       transfers.some((t) => t.caseId === caseId),
       `${at} decided case ${caseId} belongs to the run`,
     ).toBe(true);
+
+  // Refunds (API.md v1.1): a payment's refundedAmount is the sum of its refunds that moved money
+  // (COMPLETED, or HELD for review), and never above the payment.
+  for (const t of transfers.filter((x) => x.type === 'PAYMENT')) {
+    const refunded = transfers
+      .filter((r) => r.type === 'REFUND' && r.originalTransferId === t.transferId)
+      .filter((r) => r.status === 'COMPLETED' || r.status === 'HELD')
+      .reduce((s, r) => s + r.amount, 0);
+    expect(t.refundedAmount ?? 0, `${at} refundedAmount of ${t.transferId}`).toBe(refunded);
+    expect(refunded, `${at} refunds of ${t.transferId} within it`).toBeLessThanOrEqual(t.amount);
+  }
 
   // Authorization and settlement: an authorized transfer is not left waiting for factors (or
   // failed with the reason it was refused for); a transfer a settle call settled is final.
