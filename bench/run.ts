@@ -794,6 +794,16 @@ async function measureCapacity(
   const account = await client.bankAccount(c.identity.fullName, c.identity.idNumber);
   const linkId = await measure('link (POST …/links)', () => client.link(c, walletId, account));
 
+  // An account at another bank, at the sandbox switch (EXTERNAL transfers go there).
+  const switchAccount = `66${String(Date.now()).slice(-9)}`;
+  await client.expect(
+    201,
+    client.call('POST', '/sandbox/switch/accounts', {
+      body: { institutionCode: 'TCB', accountNumber: switchAccount, holderName: 'NGO THI LAN' },
+    }),
+    'switch account',
+  );
+
   // Money movement: a first pass warms every item up (risk profiles, monthly counters are created
   // on a wallet's first movement); the second pass is measured: the steady state.
   const other = customers[1]!;
@@ -852,6 +862,43 @@ async function measureCapacity(
       );
       if (r.json.status !== 'COMPLETED') throw new Error(`authorize: ${JSON.stringify(r.json)}`);
     });
+    // Over the switch (API.md "Interoperable transfers"): the inquiry, the transfer (class B: I.3),
+    // its authorisation (money reserved, handed to the worker) and the worker's step at the switch.
+    const inquiry = await m('name inquiry (POST /v1/name-inquiries)', () =>
+      client.expect(
+        201,
+        client.call('POST', '/v1/name-inquiries', {
+          customer: c,
+          body: { institutionCode: 'TCB', accountNumber: switchAccount },
+        }),
+        'name inquiry',
+      ),
+    );
+    const external = await m('EXTERNAL create (class B, I.3)', () =>
+      client.expect(
+        201,
+        client.transfer(c, {
+          type: 'EXTERNAL',
+          walletId,
+          amount: config.p2pAmount,
+          nameInquiryId: inquiry.json.nameInquiryId,
+        }),
+        'external',
+      ),
+    );
+    const externalCode = await client.otpFor(c.phone, external.json.authentication.challengeId);
+    await m('EXTERNAL authorize (class B, SMS OTP)', async () => {
+      const r = await client.expect(
+        200,
+        client.call('POST', `/v1/transfers/${external.json.transferId}/authorize`, {
+          customer: c,
+          body: { otp: externalCode },
+        }),
+        'external authorize',
+      );
+      if (r.json.status !== 'PROCESSING') throw new Error(`external authorize: ${JSON.stringify(r.json)}`);
+    });
+    await m('EXTERNAL settlement at the switch (settleTransfer)', () => settle(external.json.transferId));
   }
   return ops;
 }

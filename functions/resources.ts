@@ -184,6 +184,12 @@ export const environmentVariables = {
   /** The production eKYC provider: issuer and JWKS URL of its signing keys. */
   ekycIssuer: 'EKYC_ISSUER',
   ekycJwksUrl: 'EKYC_JWKS_URL',
+  /** This provider's code in the switch's list of institutions (API.md "Interoperable transfers"). */
+  institutionCode: 'INSTITUTION_CODE',
+  /** The Secrets Manager secret holding the key the switch signs its messages with. */
+  switchSecretArn: 'SWITCH_SECRET_ARN',
+  /** Local runtime and tests only: the switch's signing key itself (no Secrets Manager). */
+  switchSigningSecret: 'SWITCH_SIGNING_SECRET',
   /** Merchant webhooks: the delivery queue and its dead-letter queue (API.md v1.1). */
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
   webhookDeadLetterUrl: 'WEBHOOK_DLQ_URL',

@@ -9,8 +9,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * - `customer`: a Cognito access token and `X-Device-Id`.
  * - `operators` / `compliance`: a token of a user in that Cognito group.
  * - `sandbox`: no token; only deployed where the stage enables the sandbox, never in production.
+ * - `switch`: no token; every message is signed by the switch (HMAC-SHA256 with the key shared with
+ *   it), which the handler verifies before anything else (functions/core/adapters/switch/signature.ts).
  */
-export type Access = 'public' | 'customer' | 'operators' | 'compliance' | 'sandbox';
+export type Access = 'public' | 'customer' | 'operators' | 'compliance' | 'sandbox' | 'switch';
 
 export type CapabilityName =
   | 'platform'
@@ -28,9 +30,12 @@ export type CapabilityName =
   | 'profile'
   | 'dataRetention'
   | 'safeguardingCheck'
+  | 'switchInbound'
+  | 'switchReconciliation'
   | 'merchants'
   | 'paymentRequestExpiry'
   | 'webhookDelivery'
+  | 'staffSessions'
   | 'sandbox';
 
 /**
@@ -124,6 +129,8 @@ export interface Capability {
      * a delivery given up on to the dead-letter queue).
      */
     readonly webhookQueue?: 'send' | 'consume';
+    /** The key the switch signs its messages with (Secrets Manager: GetSecretValue on that secret only). */
+    readonly switchSecret?: boolean;
   };
   /** Deployed only in stages with the sandbox switched on. */
   readonly sandboxOnly?: boolean;
@@ -182,6 +189,8 @@ export const capabilities: Record<CapabilityName, Capability> = {
       settlementQueue: 'send',
       dataKey: true,
       sms: true,
+      // A name inquiry asks the (sandbox) switch who holds an account.
+      sandboxBank: ['GetItem'],
     },
   },
   settlement: {
@@ -190,7 +199,8 @@ export const capabilities: Record<CapabilityName, Capability> = {
       walletTable: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
       settlementQueue: 'consume',
       dataKey: true,
-      // Pull and push: the operation record, a fault taken, the movements in one transaction.
+      // Pull and push (and the switch's credit transfers): the operation record, a fault taken, the
+      // movements in one transaction.
       sandboxBank: ['GetItem', 'PutItem', 'UpdateItem'],
     },
   },
@@ -231,7 +241,7 @@ export const capabilities: Record<CapabilityName, Capability> = {
       walletIndexes: ['gsi1'],
       idempotencyTable: true,
       dataKey: true,
-      // The guarantee account and a transfer's status at the bank (reads only).
+      // The guarantee account and a transfer's status at the bank, the switch's settlement report (reads only).
       sandboxBank: ['GetItem', 'Query'],
       auditLog: 'append',
     },
@@ -329,6 +339,23 @@ export const capabilities: Record<CapabilityName, Capability> = {
     // Decree 52 Art. 6(3): proven every 15 minutes; the difference is a metric with an alarm.
     schedule: 'rate(15 minutes)',
   },
+  switchInbound: {
+    // The switch's endpoint: credits it delivers, signed (API.md "Interoperable transfers").
+    entry: 'functions/switch/inbound.handler.ts',
+    needs: {
+      // The money core's batch reads and one transaction; the sender's keyed hash needs the data key.
+      walletTable: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'],
+      dataKey: true,
+      switchSecret: true,
+    },
+  },
+  switchReconciliation: {
+    entry: 'functions/operations/switch-reconciliation.handler.ts',
+    // Reads only: the day's switch records, the switch's settlement report.
+    needs: { walletTable: ['Query'], sandboxBank: ['Query'] },
+    // 02:00 in Hanoi (19:00 UTC): the previous business day, once the switch has closed it.
+    schedule: 'cron(0 19 * * ? *)',
+  },
   merchants: {
     // Merchant organisations (API.md v1.1): payment requests (dynamic VietQR) and webhooks.
     entry: 'functions/merchants/api.handler.ts',
@@ -352,6 +379,20 @@ export const capabilities: Record<CapabilityName, Capability> = {
     // secret decrypted with the data key.
     needs: { walletTable: ['GetItem', 'UpdateItem'], webhookQueue: 'consume', dataKey: true },
   },
+  staffSessions: {
+    // Staff sign-in for the operations console (docs/security.md "Staff sign-in"): kept apart from
+    // the customers' sign-in so that only this door writes staff sign-ins to the audit trail.
+    entry: 'functions/staff/api.handler.ts',
+    needs: {
+      // The password guard (a conditional update), the session registry (put, read in a batch,
+      // updated on refresh and sign-out), a DPoP proof's jti (put).
+      walletTable: ['BatchGetItem', 'PutItem', 'UpdateItem'],
+      // Admin-initiated auth and refresh only: the app client allows no USER_PASSWORD_AUTH.
+      userPool: ['cognito-idp:AdminInitiateAuth'],
+      // Every try, right or wrong, is appended to the audit trail.
+      auditLog: 'append',
+    },
+  },
   sandbox: {
     entry: 'functions/sandbox/api.handler.ts',
     needs: {
@@ -359,7 +400,10 @@ export const capabilities: Record<CapabilityName, Capability> = {
       // runs on demand (ID expiry, settlement sweeper) with their own reads, updates and SMS.
       walletTable: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
       walletIndexes: ['gsi1'],
-      sandboxBank: ['GetItem', 'Query', 'PutItem'],
+      // The bank's and the switch's books: accounts, faults, movements, settlement lines (a
+      // credit delivered is recorded in one transaction), and the key the switch signs with.
+      sandboxBank: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
+      switchSecret: true,
       dataKey: true,
       settlementQueue: 'send',
       userPool: ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminAddUserToGroup'],
@@ -423,12 +467,21 @@ export const routes: readonly Route[] = [
     checksAppVersion: true,
   },
   { method: 'GET', path: '/v1/wallets/{walletId}/statement', capability: 'transfers', access: 'customer' },
+  { method: 'POST', path: '/v1/name-inquiries', capability: 'transfers', access: 'customer' },
+  { method: 'POST', path: '/switch/v1/credits', capability: 'switchInbound', access: 'switch' },
+
+  // Staff (operators, compliance) sign in to the operations console through the wallet.
+  { method: 'POST', path: '/v1/staff/sessions', capability: 'staffSessions', access: 'public' },
+  { method: 'POST', path: '/v1/staff/sessions/refresh', capability: 'staffSessions', access: 'public' },
+  { method: 'POST', path: '/v1/staff/sessions/sign-out', capability: 'staffSessions', access: 'public' },
 
   { method: 'GET', path: '/v1/ops/reconciliation/safeguarding', capability: 'operations', access: 'operators' },
+  { method: 'GET', path: '/v1/ops/reconciliation/switch', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/watchlist', capability: 'operations', access: 'operators' },
   { method: 'GET', path: '/v1/ops/cases', capability: 'riskCases', access: 'operators' },
   { method: 'POST', path: '/v1/ops/cases/{caseId}/decision', capability: 'riskCases', access: 'operators' },
   { method: 'POST', path: '/v1/ops/cases/{caseId}/suspicious', capability: 'riskCases', access: 'operators' },
+  { method: 'GET', path: '/v1/ops/wallets/{walletId}', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/wallets/{walletId}/freeze', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/wallets/{walletId}/unfreeze', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/law-enforcement-requests', capability: 'compliance', access: 'compliance' },
@@ -491,6 +544,17 @@ export const routes: readonly Route[] = [
   { method: 'POST', path: '/sandbox/ekyc/assertions', capability: 'sandbox', access: 'sandbox' },
   { method: 'POST', path: '/sandbox/jobs/{job}', capability: 'sandbox', access: 'sandbox' },
   { method: 'GET', path: '/sandbox/money-events/{walletId}', capability: 'sandbox', access: 'sandbox' },
+  { method: 'POST', path: '/sandbox/switch/accounts', capability: 'sandbox', access: 'sandbox' },
+  {
+    method: 'GET',
+    path: '/sandbox/switch/accounts/{institutionCode}/{accountNumber}',
+    capability: 'sandbox',
+    access: 'sandbox',
+  },
+  { method: 'POST', path: '/sandbox/switch/credits', capability: 'sandbox', access: 'sandbox' },
+  { method: 'POST', path: '/sandbox/switch/faults', capability: 'sandbox', access: 'sandbox' },
+  { method: 'GET', path: '/sandbox/switch/settlement', capability: 'sandbox', access: 'sandbox' },
+  { method: 'POST', path: '/sandbox/switch/settlement/lines', capability: 'sandbox', access: 'sandbox' },
 ];
 
 export const routeKey = (method: string, path: string): string => `${method} ${path}`;

@@ -123,7 +123,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (!route) return problem(res, 404, 'not-found', `No route ${method} ${url.pathname}.`);
 
     let claims: Record<string, string> | undefined;
-    if (route.access !== 'public' && route.access !== 'sandbox') {
+    if (route.access !== 'public' && route.access !== 'sandbox' && route.access !== 'switch') {
       const payload = await verify(req.headers.authorization);
       if (!payload) return problem(res, 401, 'unauthenticated', 'A valid access token is required.');
       // API Gateway hands claims to Lambda as strings.

@@ -485,6 +485,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/wallets/{walletId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Look a wallet up: status, balance, owner and its freeze orders */
+        get: operations["getOpsWalletsWalletId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/wallets/{walletId}/freeze": {
         parameters: {
             query?: never;
@@ -1135,7 +1152,7 @@ export interface components {
                 actor: string;
                 actorGroups: string[];
                 /** @enum {string} */
-                action: "WALLET_FREEZE" | "WALLET_UNFREEZE" | "WATCHLIST_IMPORT" | "WATCHLIST_SCREENING" | "CASE_DECISION" | "CASES_READ" | "LAW_ENFORCEMENT_REQUEST" | "LAW_ENFORCEMENT_REQUEST_READ" | "REPORT_READ" | "RECONCILIATION_READ" | "AUDIT_READ" | "PHONE_CHANGE" | "SUSPICIOUS_TRANSACTION_REPORT" | "DATA_ERASURE" | "DATA_REQUESTS_READ" | "RETAINED_DATA_READ" | "RETENTION_DELETE" | "STAFF_SIGN_IN" | "STAFF_SIGN_IN_REFUSED";
+                action: "WALLET_FREEZE" | "WALLET_UNFREEZE" | "WATCHLIST_IMPORT" | "WATCHLIST_SCREENING" | "CASE_DECISION" | "CASES_READ" | "LAW_ENFORCEMENT_REQUEST" | "LAW_ENFORCEMENT_REQUEST_READ" | "REPORT_READ" | "RECONCILIATION_READ" | "AUDIT_READ" | "PHONE_CHANGE" | "SUSPICIOUS_TRANSACTION_REPORT" | "DATA_ERASURE" | "DATA_REQUESTS_READ" | "RETAINED_DATA_READ" | "RETENTION_DELETE" | "STAFF_SIGN_IN" | "STAFF_SIGN_IN_REFUSED" | "WALLET_READ";
                 subject: string;
                 subjects: string[];
                 purpose: {
@@ -1545,6 +1562,49 @@ export interface components {
              * @description valid 10 minutes
              */
             expiresAt: string;
+        };
+        /** @description A wallet as operators see it: its owner and its freeze orders. */
+        OpsWallet: {
+            walletId: string;
+            /** @enum {string} */
+            status: "PENDING_LINK" | "ACTIVE" | "LOCKED" | "FROZEN" | "CLOSED";
+            /** @description integer VND */
+            balance: number;
+            /** @constant */
+            currency: "VND";
+            /** @description the customer who owns it */
+            ownerId: string;
+            /** @enum {string} */
+            ownerKind: "INDIVIDUAL" | "ORGANIZATION";
+            merchant: boolean;
+            /**
+             * Format: date-time
+             * @description an ISO 8601 instant (UTC in answers)
+             */
+            createdAt: string;
+            /** @description every freeze and unfreeze order, oldest first */
+            orders: {
+                orderId: string;
+                /** @enum {string} */
+                action: "FREEZE" | "UNFREEZE";
+                /** @description `OPERATOR`, or the authority named in the written order */
+                authority: string;
+                /** @description the staff member who entered it (Cognito `sub`) */
+                actor: string;
+                reason: string;
+                reference: string;
+                requestId?: string;
+                caseId?: string;
+                /** @enum {string} */
+                previousStatus: "PENDING_LINK" | "ACTIVE" | "LOCKED" | "FROZEN" | "CLOSED";
+                /** @enum {string} */
+                status: "PENDING_LINK" | "ACTIVE" | "LOCKED" | "FROZEN" | "CLOSED";
+                /**
+                 * Format: date-time
+                 * @description an ISO 8601 instant (UTC in answers)
+                 */
+                at: string;
+            }[];
         };
         /** @description A payment request (dynamic QR): OPEN until paid or expired. */
         PaymentRequest: {
@@ -6485,6 +6545,126 @@ export interface operations {
                         status?: 422;
                         /** @enum {string} */
                         code?: "idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description Too many requests: `rate-limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "rate-limited";
+                    };
+                };
+            };
+            /** @description Internal error: `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "internal-error";
+                    };
+                };
+            };
+        };
+    };
+    getOpsWalletsWalletId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                walletId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpsWallet"];
+                };
+            };
+            /** @description Bad request: `bad-request`, `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "bad-request" | "validation-failed";
+                    };
+                };
+            };
+            /** @description Not authenticated: `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Refused: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found: `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "not-found";
+                    };
+                };
+            };
+            /** @description Body too large: `payload-too-large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "payload-too-large";
                     };
                 };
             };

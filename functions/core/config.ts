@@ -27,6 +27,12 @@ const schema = z.object({
   publicBaseUrl: z.url().optional(),
   ekycIssuer: z.string().optional(),
   ekycJwksUrl: z.url().optional(),
+  institutionCode: z
+    .string()
+    .regex(/^[A-Z0-9]{2,16}$/)
+    .default('EWCORE'),
+  switchSecretArn: z.string().optional(),
+  switchSigningSecret: z.string().optional(),
   webhookQueueUrl: z.string().optional(),
   webhookDeadLetterUrl: z.string().optional(),
   /** The provider's code as VietQR acquirer (six digits, stage configuration). */

@@ -11,8 +11,8 @@ import { DynamoLedger } from './adapters/dynamodb/ledger.ts';
 import { DynamoLinkStore } from './adapters/dynamodb/link-store.ts';
 import { DynamoOnboardingStore } from './adapters/dynamodb/onboarding-store.ts';
 import { DynamoOtpMessageLimit } from './adapters/dynamodb/otp-message-limit.ts';
-import { DynamoPaymentRequests } from './adapters/dynamodb/payment-requests.ts';
 import { DynamoProfileStore } from './adapters/dynamodb/profile-store.ts';
+import { DynamoPaymentRequests } from './adapters/dynamodb/payment-requests.ts';
 import { DynamoReportStore } from './adapters/dynamodb/reports.ts';
 import { DynamoRiskProfiles } from './adapters/dynamodb/risk-profiles.ts';
 import { DynamoSessions } from './adapters/dynamodb/sessions.ts';
@@ -22,7 +22,9 @@ import { DynamoWatchlist } from './adapters/dynamodb/watchlist.ts';
 import { DynamoWebhookStore } from './adapters/dynamodb/webhooks.ts';
 import { JwsEkycVerifier } from './adapters/ekyc/jws-ekyc-verifier.ts';
 import { HttpWebhookSender } from './adapters/http/webhook-sender.ts';
+import { DynamoNameInquiries } from './adapters/dynamodb/name-inquiries.ts';
 import { SandboxBank, SandboxBankPort } from './adapters/sandbox/sandbox-bank.ts';
+import { SandboxSwitch, SandboxSwitchPort } from './adapters/sandbox/sandbox-switch.ts';
 import { SandboxSmsOutbox } from './adapters/sandbox/sms-outbox.ts';
 import { SnsSmsSender } from './adapters/sms/sns-sms-sender.ts';
 import { SqsSettlementQueue } from './adapters/sqs/settlement-queue.ts';
@@ -33,6 +35,7 @@ import type { BankPort } from './ports/bank.ts';
 import { systemClock } from './ports/clock.ts';
 import type { KeyRing } from './ports/key-ring.ts';
 import type { Services } from './ports/services.ts';
+import type { SwitchPort } from './ports/switch.ts';
 
 export type { Services } from './ports/services.ts';
 
@@ -72,6 +75,9 @@ export function container(): Services {
     wallets: new DynamoWalletStore(config.walletTable),
     links: new DynamoLinkStore(config.walletTable),
     bank: bankPort(config, now),
+    switch: switchPort(config, now),
+    nameInquiries: new DynamoNameInquiries(config.walletTable),
+    institutionCode: config.institutionCode,
     ledger: new DynamoLedger(config.walletTable, config.auditTable),
     riskProfiles: new DynamoRiskProfiles(config.walletTable),
     queue: new SqsSettlementQueue(config.settlementQueueUrl ?? ''),
@@ -125,6 +131,19 @@ function bankPort(config: ReturnType<typeof runtimeConfig>, now: () => Date): Ba
     throw new Error('no bank adapter is configured for this stage');
   };
   return { verifyOwner: missing, pull: missing, push: missing, status: missing, guaranteeBalance: missing };
+}
+
+/**
+ * The sandbox switch in sandbox stages and locally. Production needs the NAPAS integration behind
+ * SwitchPort (its API, certificates and message signing), which this project does not ship.
+ */
+function switchPort(config: ReturnType<typeof runtimeConfig>, now: () => Date): SwitchPort {
+  if (config.sandboxEnabled && config.sandboxBankTable)
+    return new SandboxSwitchPort(new SandboxSwitch(config.sandboxBankTable, now));
+  const missing = async () => {
+    throw new Error('no switch adapter is configured for this stage');
+  };
+  return { nameInquiry: missing, sendCredit: missing, status: missing, settlementReport: missing };
 }
 
 /** Tests swap single ports (the clock, say) without touching the rest. */

@@ -40,6 +40,7 @@ function entryOf(record: DynamoDBRecord): LearntEntry | undefined {
     type: item.type as EntryType,
     amount: item.amount as number,
     ...(item.counterparty ? { counterparty: item.counterparty as string } : {}),
+    ...(item.counterpartyKey ? { counterpartyKey: item.counterpartyKey as string } : {}),
     at: item.createdAt as string,
   };
 }

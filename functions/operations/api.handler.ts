@@ -3,12 +3,20 @@ import { container } from '../core/container.ts';
 import { auditSubjects } from '../core/domain/audit.ts';
 import { normalizeIdentifier } from '../core/domain/identifiers.ts';
 import { walletView } from '../core/domain/wallet.ts';
-import { safeguardingAnswer, walletAnswer, watchlistImportAnswer } from '../core/http/answers.ts';
+import {
+  safeguardingAnswer,
+  switchReconciliationAnswer,
+  walletAnswer,
+  watchlistImportAnswer,
+} from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { ok } from '../core/http/result.ts';
 import { audited } from '../core/use-cases/audit.ts';
+import { opsWalletAnswer } from '../core/http/staff-answers.ts';
 import { freezeWallet, unfreezeWallet } from '../core/use-cases/freeze-wallet.ts';
 import { reconcileSafeguarding } from '../core/use-cases/reconcile-safeguarding.ts';
+import { reconcileSwitch } from '../core/use-cases/reconcile-switch.ts';
+import { lookUpWallet } from '../core/use-cases/wallet-look-up.ts';
 import { importWatchlist } from '../core/use-cases/watchlist.ts';
 
 /** Why an operator freezes or unfreezes: a reason and a reference (a ticket, a case, a letter). */
@@ -50,6 +58,19 @@ export const handler = apiHandler('operations', {
       return ok(reconciliation);
     },
   }),
+  'GET /v1/ops/reconciliation/switch': endpoint({
+    summary: "The switch's settlement report for a business day against the ledger",
+    query: z.object({ date: z.iso.date() }),
+    answers: { 200: switchReconciliationAnswer },
+    handle: async ({ caller, query }) => {
+      const reconciliation = await reconcileSwitch(container(), query.date);
+      await audited(container(), caller, 'RECONCILIATION_READ', auditSubjects.switchReconciliation, {
+        route: 'GET /v1/ops/reconciliation/switch',
+        reference: query.date,
+      });
+      return ok(reconciliation);
+    },
+  }),
   'POST /v1/ops/watchlist': endpoint({
     summary: 'Import watch-list entries; the customers they name are screened at once',
     body: watchlistBody,
@@ -60,6 +81,14 @@ export const handler = apiHandler('operations', {
     // name are screened at once: frozen (BLOCK) or marked for review (WARN), each with a case.
     handle: async ({ body, caller }) =>
       ok(await importWatchlist(container(), caller, body.entries, 'POST /v1/ops/watchlist')),
+  }),
+  'GET /v1/ops/wallets/{walletId}': endpoint({
+    summary: 'Look a wallet up: status, balance, owner and its freeze orders',
+    answers: { 200: opsWalletAnswer },
+    refusals: ['wallet-not-found'],
+    // Audited before it answers, under the wallet and its owner.
+    handle: async ({ caller, params }) =>
+      ok(await lookUpWallet(container(), caller, params.walletId!, 'GET /v1/ops/wallets/{walletId}')),
   }),
   'POST /v1/ops/wallets/{walletId}/freeze': endpoint({
     summary: 'Freeze a wallet',

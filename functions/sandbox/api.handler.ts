@@ -2,15 +2,20 @@ import { z } from 'zod';
 import { signSandboxAssertion } from '../core/adapters/ekyc/sandbox-ekyc-provider.ts';
 import { SandboxBank } from '../core/adapters/sandbox/sandbox-bank.ts';
 import { createSandboxOperator } from '../core/adapters/sandbox/sandbox-operators.ts';
+import { SandboxSwitch } from '../core/adapters/sandbox/sandbox-switch.ts';
 import { SandboxSmsOutbox } from '../core/adapters/sandbox/sms-outbox.ts';
+import { switchSigningSecret } from '../core/adapters/switch/signature-secret.ts';
 import { runtimeConfig } from '../core/config.ts';
 import { container } from '../core/container.ts';
-import { instant, named, vnd } from '../core/http/answers.ts';
+import { isPayeeProblem, switchPayeeOf } from '../core/domain/institutions.ts';
+import { instant, named, switchReconciliationAnswer, vnd } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
-import { notFound } from '../core/http/problem.ts';
+import { notFound, validationFailed } from '../core/http/problem.ts';
 import { created, ok } from '../core/http/result.ts';
+import { transferAmount } from '../core/http/validation.ts';
 import { runIdExpiryJob } from '../core/use-cases/id-expiry-job.ts';
 import { expirePaymentRequests } from '../core/use-cases/merchants/payment-requests.ts';
+import { runSwitchReconciliation } from '../core/use-cases/reconcile-switch.ts';
 import { sweepStuckTransfers } from '../core/use-cases/transfers/settle.ts';
 import { phoneNumber } from '../onboarding/schemas.ts';
 
@@ -20,6 +25,22 @@ function sandboxOnly() {
   const config = runtimeConfig();
   if (!config.sandboxEnabled) throw notFound();
   return config;
+}
+
+function sandboxSwitch() {
+  const config = sandboxOnly();
+  return new SandboxSwitch(config.sandboxBankTable!, () => container().clock.now());
+}
+
+const institutionCode = z.string().regex(/^[A-Z0-9]{2,16}$/);
+const switchMovement = z.strictObject({ reference: z.string(), amount: z.int(), at: z.string() });
+const settlementLine = z.strictObject({ reference: z.string(), direction: z.enum(['OUT', 'IN']), amount: z.int() });
+
+/** An account at the sandbox switch in the form the wallet asks about it (identifiers.ts: phones in E.164). */
+function switchAccountOf(input: { institutionCode: string; accountNumber: string }) {
+  const payee = switchPayeeOf(input, container().institutionCode);
+  if (isPayeeProblem(payee)) throw validationFailed(payee.reason, [{ name: payee.field, reason: payee.reason }]);
+  return { institutionCode: payee.institution.code, number: payee.number };
 }
 
 function sandboxBank() {
@@ -94,18 +115,25 @@ const sandboxAnswers = {
       z.strictObject({ warned: z.int(), expired: z.int() }).describe('id-expiry'),
       z.strictObject({ requeued: z.int() }).describe('settlement-sweeper'),
       z.strictObject({ due: z.int(), expired: z.int() }).describe('payment-request-expiry'),
+      switchReconciliationAnswer.describe('switch-reconciliation'),
     ]),
   ),
 };
 
 const jobs: Record<
   string,
-  () => Promise<{ warned: number; expired: number } | { requeued: number } | { due: number; expired: number }>
+  () => Promise<
+    | { warned: number; expired: number }
+    | { requeued: number }
+    | { due: number; expired: number }
+    | z.input<typeof switchReconciliationAnswer>
+  >
 > = {
   'id-expiry': () => runIdExpiryJob(container()),
   'settlement-sweeper': () => sweepStuckTransfers(container(), 0),
   // The scheduled expiry sweep of payment requests (every minute in AWS), on demand.
   'payment-request-expiry': () => expirePaymentRequests(container()),
+  'switch-reconciliation': () => runSwitchReconciliation(container()),
 };
 
 export const handler = apiHandler('sandbox', {
@@ -202,6 +230,96 @@ export const handler = apiHandler('sandbox', {
     handle: async ({ body }) => {
       await sandboxBank().setFaults(body.mode, body.count, body.accountNumber);
       return ok(body);
+    },
+  }),
+  'POST /sandbox/switch/accounts': endpoint({
+    summary: 'An account at another bank, or a wallet at another provider, that exists at the switch',
+    body: z.strictObject({
+      institutionCode,
+      accountNumber: z.string().min(1).max(40),
+      holderName: z.string().min(1).max(200),
+    }),
+    answers: {
+      201: z.strictObject({ institutionCode: z.string(), accountNumber: z.string(), holderName: z.string() }),
+    },
+    handle: async ({ body }) => {
+      const account = switchAccountOf(body);
+      await sandboxSwitch().openAccount({ ...account, holderName: body.holderName });
+      return created({
+        institutionCode: account.institutionCode,
+        accountNumber: account.number,
+        holderName: body.holderName,
+      });
+    },
+  }),
+  'GET /sandbox/switch/accounts/{institutionCode}/{accountNumber}': endpoint({
+    summary: 'What an account at the switch received or sent',
+    answers: { 200: z.strictObject({ holderName: z.string(), balance: z.int(), movements: z.array(switchMovement) }) },
+    handle: async ({ params }) => {
+      const account = await sandboxSwitch().account(
+        switchAccountOf({ institutionCode: params.institutionCode!, accountNumber: params.accountNumber! }),
+      );
+      if (!account) throw notFound('No such account at the sandbox switch.');
+      return ok(account);
+    },
+  }),
+  'POST /sandbox/switch/credits': endpoint({
+    summary: 'The switch delivers an incoming transfer to this provider (a signed message to the switch endpoint)',
+    body: z.strictObject({
+      fromInstitutionCode: institutionCode,
+      fromAccountNumber: z.string().min(1).max(40),
+      senderName: z.string().max(140).optional(),
+      toPhoneNumber: z.string().min(9).max(20),
+      amount: transferAmount,
+      reference: z.string().regex(/^[A-Za-z0-9-]{6,64}$/),
+    }),
+    answers: {
+      200: z.strictObject({ status: z.enum(['CREDITED', 'RETURNED']), reason: z.string().optional() }),
+    },
+    handle: async ({ body, raw }) => {
+      sandboxOnly();
+      return ok(await sandboxSwitch().deliverCredit(raw.baseUrl, await switchSigningSecret(), body));
+    },
+  }),
+  'POST /sandbox/switch/faults': endpoint({
+    summary: 'The next count credit transfers fail so (never name inquiries or status queries)',
+    body: z.strictObject({
+      mode: z.enum(['NONE', 'TIMEOUT', 'DECLINE', 'ERROR']),
+      count: z.number().int().min(1).max(1000).default(1),
+      /** Extension: only credit transfers to this account fail, so parallel tests do not share faults. */
+      accountNumber: z.string().min(1).max(40).optional(),
+      institutionCode: institutionCode.optional(),
+    }),
+    answers: { 200: z.strictObject({ mode: z.string(), count: z.int() }) },
+    handle: async ({ body }) => {
+      const scoped =
+        body.accountNumber === undefined
+          ? undefined
+          : switchAccountOf({ institutionCode: body.institutionCode ?? 'VCB', accountNumber: body.accountNumber })
+              .number;
+      await sandboxSwitch().setFaults(body.mode, body.count, scoped);
+      return ok({ mode: body.mode, count: body.count });
+    },
+  }),
+  'GET /sandbox/switch/settlement': endpoint({
+    summary: "The switch's settlement report for a business day (what the reconciliation reads)",
+    query: z.object({ date: z.iso.date() }),
+    answers: { 200: z.strictObject({ date: z.string(), items: z.array(settlementLine) }) },
+    handle: async ({ query }) => ok({ date: query.date, items: await sandboxSwitch().settlementReport(query.date) }),
+  }),
+  'POST /sandbox/switch/settlement/lines': endpoint({
+    summary: 'Extension for tests: a line in the switch report that the wallet never saw (a planted mismatch)',
+    body: z.strictObject({
+      date: z.iso.date(),
+      reference: z.string().min(6).max(64),
+      direction: z.enum(['OUT', 'IN']),
+      amount: transferAmount,
+    }),
+    answers: { 201: settlementLine },
+    handle: async ({ body }) => {
+      const { date, ...line } = body;
+      await sandboxSwitch().plantLine(date, line);
+      return created(line);
     },
   }),
   'POST /sandbox/operators': endpoint({

@@ -93,6 +93,11 @@ export const stageConfigSchema = z
     vietQrAcquirerId: z.string().regex(/^\d{6}$/, 'six digits, as NAPAS assigns them'),
     /** RULES.md §4: a session idle longer than this cannot be refreshed (provider's choice; 5 minutes). */
     sessionIdleSeconds: z.number().int().min(60).max(86_400).default(300),
+    /** This provider's code in the switch's list of institutions (NAPAS assigns it; API.md "Interoperable transfers"). */
+    institutionCode: z
+      .string()
+      .regex(/^[A-Z0-9]{2,16}$/)
+      .default('EWCORE'),
     /** The API's public base URL with its stage path, when clients reach it by a custom domain (DPoP `htu`). */
     publicBaseUrl: z.url({ protocol: /^https$/ }).optional(),
     /**

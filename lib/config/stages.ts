@@ -23,6 +23,7 @@ export const stages: Record<StageName, StageDefaults> = {
     appVersions: { minimum: { android: '1.0.0', ios: '1.0.0' }, allowUnversioned: true },
     suspiciousReportDueWorkingDays: 3,
     dataRequestDueDays: 3,
+    institutionCode: 'EWCORE',
   },
   production: {
     stage: 'production',
@@ -47,6 +48,8 @@ export const stages: Record<StageName, StageDefaults> = {
     suspiciousReportDueWorkingDays: 3,
     // RULES.md §9: 72 hours to answer a personal-data request.
     dataRequestDueDays: 3,
+    // The code NAPAS assigns this provider in its list of institutions: replace with the assigned one.
+    institutionCode: 'EWCORE',
     // ekyc: { issuer: '...', jwksUrl: 'https://...' } once the eKYC provider is contracted.
   },
 };

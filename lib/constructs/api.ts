@@ -21,7 +21,7 @@ export type ApiRoute = Omit<Route, 'capability'> & { readonly capability: string
 export const accessTokenScope = 'aws.cognito.signin.user.admin';
 
 /** Routes anyone may call: API Gateway checks no token, the handler decides. */
-export const unauthenticatedAccess: readonly Access[] = ['public', 'sandbox'];
+export const unauthenticatedAccess: readonly Access[] = ['public', 'sandbox', 'switch'];
 
 export interface WalletApiProps {
   readonly config: StageConfig;
@@ -272,7 +272,9 @@ export class WalletApi extends Construct {
         const reason =
           route.access === 'public'
             ? `${key} is public by the API contract (docs/API.md: registration, sign-in and health are called without a token); WAF rate limits it and the handler validates the body.`
-            : `${key} is a sandbox route (docs/API.md, sandbox endpoints): deployed only where the stage enables the sandbox, never in production, and called without a token by design.`;
+            : route.access === 'switch'
+              ? `${key} is the switch's endpoint: the switch holds no Cognito identity; every message is signed with the key shared with it (HMAC-SHA256 over the raw body and a timestamp), verified by the handler before anything is done, and replays are refused.`
+              : `${key} is a sandbox route (docs/API.md, sandbox endpoints): deployed only where the stage enables the sandbox, never in production, and called without a token by design.`;
         acknowledge(method, { id: 'AwsSolutions-APIG4', reason }, { id: 'AwsSolutions-COG4', reason });
       }
     }

@@ -119,6 +119,10 @@ export class WalletFunction extends Construct {
       publicBaseUrl: config.publicBaseUrl,
       ekycIssuer: config.ekyc?.issuer,
       ekycJwksUrl: config.ekyc?.jwksUrl,
+      institutionCode: config.institutionCode,
+      switchSecretArn: capability.needs.switchSecret ? resources.switchSecret.secretArn : undefined,
+      // Only the local runtime sets the key itself; deployed functions read the secret.
+      switchSigningSecret: undefined,
     };
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -234,6 +238,19 @@ export class WalletFunction extends Construct {
     }
 
     if (needs.dataKey) resources.dataKey.grant(fn, 'kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey');
+
+    // The switch's signing key: GetSecretValue (and DescribeSecret) on that one secret, and
+    // decrypt with the storage key it is encrypted under.
+    // (Granted on the role, not through Secret.grantRead, which would also edit the stateful
+    // stack's key policy with this role and tie the stacks in a cycle.)
+    if (needs.switchSecret) {
+      iam.Grant.addToPrincipal({
+        grantee: fn,
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resourceArns: [resources.switchSecret.secretArn],
+      });
+      resources.storageKey.grant(fn, 'kms:Decrypt', 'kms:DescribeKey');
+    }
 
     if (needs.sms) {
       // SMS goes to a phone number, not to a topic: there is no ARN to scope sns:Publish to.

@@ -7,6 +7,7 @@ import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -50,6 +51,8 @@ export interface WalletResources {
   readonly walletStreamArn?: string;
   /** Stream batches the after-commit consumer gave up on, kept for an operator (with an alarm). */
   readonly moneyEventsFailures?: sqs.IQueue;
+  /** The key the switch signs its messages with (shared with the switch; API.md "Interoperable transfers"). */
+  readonly switchSecret: secretsmanager.ISecret;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -199,7 +202,24 @@ export class StatefulStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new actions.SnsAction(this.alarmTopic));
 
+    // The switch and this provider sign with a shared key: generated here, then exchanged with the
+    // switch operator out of band (docs/deployment.md). Rotation is agreed with the switch, so it
+    // is not automatic.
+    const switchSecret = new secretsmanager.Secret(this, 'SwitchSigningKey', {
+      secretName: `wallet-${config.stage}-switch-signing-key`,
+      description: `Wallet ${config.stage}: HMAC-SHA256 key the switch signs incoming credits with`,
+      encryptionKey: this.storageKey,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy,
+    });
+    acknowledge(switchSecret, {
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The key is shared with the switch operator (NAPAS), who must hold the same value: it is rotated by agreement with them (docs/deployment.md), not by a rotation Lambda.',
+    });
+
     this.resources = {
+      switchSecret,
       walletTable: table(walletTable.name),
       walletStreamArn: table(walletTable.name).tableStreamArn,
       moneyEventsFailures,

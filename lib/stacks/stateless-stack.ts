@@ -113,6 +113,28 @@ export class StatelessStack extends Stack {
       if (resources.alarmTopic) alarm.addAlarmAction(new actions.SnsAction(resources.alarmTopic));
     }
 
+    // The switch's settlement report disagreed with the ledger for the previous business day.
+    if (this.functions.has('switchReconciliation')) {
+      const alarm = new cloudwatch.Alarm(this, 'SwitchReconciliationAlarm', {
+        alarmName: `${config.stage}-switch-mismatches`,
+        alarmDescription:
+          "The switch's settlement report and the ledger disagree for the previous business day: see docs/operations.md",
+        metric: new cloudwatch.Metric({
+          namespace: 'Wallet',
+          metricName: 'SwitchMismatches',
+          dimensionsMap: { service: 'switchReconciliation' },
+          statistic: 'Maximum',
+          period: Duration.days(1),
+        }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        // A day without a figure: the reconciliation did not run.
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      });
+      if (resources.alarmTopic) alarm.addAlarmAction(new actions.SnsAction(resources.alarmTopic));
+    }
+
     new CfnOutput(this, 'ApiUrl', {
       description: 'Base URL of the wallet API (the stage path included)',
       value: this.api.restApi.url,

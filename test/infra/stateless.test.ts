@@ -229,7 +229,13 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       if (needs.settlementQueue || needs.walletStream || needs.webhookQueue) expected.add('sqs');
       if (needs.userPool?.length) expected.add('cognito-idp');
       if (needs.sms) expected.add('sns');
+      if (needs.switchSecret) expected.add('secretsmanager').add('kms');
       expect([...services].sort(), name).toEqual([...expected].sort());
+      // The switch's signing key: reading that one secret, nothing else of Secrets Manager.
+      const secretActions = [...actions].filter((action) => action.startsWith('secretsmanager:'));
+      expect(secretActions.sort(), name).toEqual(
+        needs.switchSecret ? ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'] : [],
+      );
       const cognitoActions = [...actions].filter((action) => action.startsWith('cognito-idp:'));
       expect(cognitoActions.sort(), name).toEqual([...(needs.userPool ?? [])].sort());
     }

@@ -102,6 +102,8 @@ describe('the data-retention job', () => {
     expect(run.requestsFinished).toBeGreaterThanOrEqual(1);
     const done = await getDataRequest(services, c.customerId, request.requestId);
     expect(done).toMatchObject({ status: 'COMPLETED' });
-    expect((done as { export: { profile: { customerId: string } } }).export.profile.customerId).toBe(c.customerId);
+    expect((done as unknown as { export: { profile: { customerId: string } } }).export.profile.customerId).toBe(
+      c.customerId,
+    );
   });
 });

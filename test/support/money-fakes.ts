@@ -15,10 +15,12 @@ import {
   checkPlan,
   maxTransactionItems,
   type StoredRefusal,
+  type SwitchRecord,
 } from '../../functions/core/domain/commit-plan.ts';
 import type { Customer } from '../../functions/core/domain/customer.ts';
 import { watchlistMacInput } from '../../functions/core/domain/identifiers.ts';
 import type { LawEnforcementRequest } from '../../functions/core/domain/law-enforcement.ts';
+import type { NameInquiry } from '../../functions/core/domain/name-inquiry.ts';
 import type { StatementEntry, SystemAccount } from '../../functions/core/domain/ledger.ts';
 import type { PaymentRequest } from '../../functions/core/domain/payment-request.ts';
 import { defaultRiskConfig, type RiskConfig } from '../../functions/core/domain/risk/config.ts';
@@ -39,6 +41,14 @@ import type { RiskProfiles } from '../../functions/core/ports/risk-profiles.ts';
 import type { Services } from '../../functions/core/ports/services.ts';
 import type { SettlementQueue } from '../../functions/core/ports/settlement-queue.ts';
 import type { SmsMessage, SmsSender } from '../../functions/core/ports/sms.ts';
+import type {
+  CreditTransfer,
+  NameInquiryResult,
+  SettlementLine,
+  SwitchAccount,
+  SwitchOutcome,
+  SwitchPort,
+} from '../../functions/core/ports/switch.ts';
 import type { WalletStore } from '../../functions/core/ports/wallet-store.ts';
 import type { Watchlist, WatchlistKind, WatchlistSeverity } from '../../functions/core/ports/watchlist.ts';
 
@@ -206,6 +216,53 @@ export class FakeBank implements BankPort {
   }
 }
 
+/**
+ * What the switch does with the next credit transfer: APPLIED, DECLINED, UNKNOWN (it applies the
+ * transfer but the answer is lost: `status` then says APPLIED), or ERROR (a 5xx: nothing applied).
+ */
+export type SwitchScript = 'APPLIED' | 'DECLINED' | 'UNKNOWN' | 'ERROR';
+
+/** A switch whose answers a test programs; credit transfers are idempotent per reference. */
+export class FakeSwitch implements SwitchPort {
+  readonly script: SwitchScript[] = [];
+  /** Accounts at other institutions: `<institution>#<number>` → holder name. */
+  readonly accounts = new Map<string, string>();
+  readonly sent: CreditTransfer[] = [];
+  readonly statusCalls: string[] = [];
+  readonly report = new Map<string, SettlementLine[]>();
+  readonly #operations = new Map<string, { outcome: 'APPLIED'; settlementDate: string } | { outcome: 'DECLINED'; reason: string }>();
+  constructor(private readonly clock: { now(): Date }) {}
+
+  async nameInquiry(a: SwitchAccount): Promise<NameInquiryResult> {
+    const holderName = this.accounts.get(`${a.institutionCode}#${a.number}`);
+    return holderName ? { found: true, holderName } : { found: false };
+  }
+  async sendCredit(call: CreditTransfer): Promise<SwitchOutcome> {
+    this.sent.push(clone(call));
+    const earlier = this.#operations.get(call.reference);
+    if (earlier) return earlier;
+    const script = this.script.shift() ?? 'APPLIED';
+    if (script === 'ERROR') return { outcome: 'UNKNOWN', reason: '5xx' };
+    if (script === 'DECLINED') {
+      const declined = { outcome: 'DECLINED' as const, reason: 'declined' };
+      this.#operations.set(call.reference, declined);
+      return declined;
+    }
+    const day = this.clock.now().toISOString().slice(0, 10);
+    const applied = { outcome: 'APPLIED' as const, settlementDate: day };
+    this.#operations.set(call.reference, applied);
+    this.report.set(day, [...(this.report.get(day) ?? []), { reference: call.reference, direction: 'OUT', amount: call.amount }]);
+    return script === 'UNKNOWN' ? { outcome: 'UNKNOWN', reason: 'timeout' } : applied;
+  }
+  async status(reference: string) {
+    this.statusCalls.push(reference);
+    return this.#operations.get(reference) ?? { outcome: 'NOT_FOUND' as const };
+  }
+  async settlementReport(date: string): Promise<SettlementLine[]> {
+    return clone(this.report.get(date) ?? []);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // the ledger
 
@@ -248,6 +305,9 @@ export class InMemoryLedger implements Ledger {
   readonly requests = new Map<string, LawEnforcementRequest>();
   /** Merchants' payment requests (claimed PAID by a payment's commit, like the adapter's conditional update). */
   readonly paymentRequests = new Map<string, PaymentRequest>();
+  readonly nameInquiries = new Map<string, NameInquiry>();
+  /** What the switch moved, by `<day>#<direction>#<reference>`. */
+  readonly switchLines = new Map<string, SwitchRecord>();
   /** The audit table: one entry per subject, append-only (RULES.md §9). */
   readonly audit: AuditEntry[] = [];
   /** Every commit asked for, with its outcome. */
@@ -298,6 +358,8 @@ export class InMemoryLedger implements Ledger {
     if (request) items.paymentRequest = clone(request);
     const original = k.originalTransferId ? this.slots.get(k.originalTransferId) : undefined;
     if (original && 'transfer' in original) items.original = clone(original.transfer);
+    const inquiry = k.nameInquiryId ? this.nameInquiries.get(k.nameInquiryId) : undefined;
+    if (inquiry) items.nameInquiry = clone(inquiry);
     return items;
   }
 
@@ -367,6 +429,8 @@ export class InMemoryLedger implements Ledger {
     }
     if (plan.lawEnforcementRequest && this.requests.has(plan.lawEnforcementRequest.requestId))
       on.push(`request:${FAILED}`);
+    const r = plan.switchRecord;
+    if (r && this.switchLines.has(`${r.day}#${r.direction}#${r.reference}`)) on.push(`switch:${FAILED}`);
     const pr = plan.paymentRequest;
     if (pr && 'claim' in pr) {
       const r = this.paymentRequests.get(pr.claim.paymentRequestId);
@@ -470,6 +534,10 @@ export class InMemoryLedger implements Ledger {
     }
     if (plan.lawEnforcementRequest)
       this.requests.set(plan.lawEnforcementRequest.requestId, clone(plan.lawEnforcementRequest));
+    if (plan.switchRecord) {
+      const r = plan.switchRecord;
+      this.switchLines.set(`${r.day}#${r.direction}#${r.reference}`, clone(r));
+    }
     const pr = plan.paymentRequest;
     if (pr && 'claim' in pr) {
       const r = this.paymentRequests.get(pr.claim.paymentRequestId)!;
@@ -568,6 +636,10 @@ export class InMemoryLedger implements Ledger {
     return this.system.get(account) ?? 0;
   }
 
+  async switchRecords(day: string): Promise<SwitchRecord[]> {
+    return [...this.switchLines.values()].filter((r) => r.day === day).map(clone);
+  }
+
   // --- for assertions -----------------------------------------------------------------------
 
   /** Wallet balances plus system accounts: 0 while every movement was double-entry. */
@@ -618,6 +690,7 @@ function itemCount(plan: CommitPlan): number {
     (plan.riskCase ? 1 : 0) +
     2 * (plan.walletOrders?.length ?? 0) +
     (plan.lawEnforcementRequest ? 1 : 0) +
+    (plan.switchRecord ? 1 : 0) +
     (plan.paymentRequest ? 1 : 0) +
     (plan.refund ? 1 : 0) +
     (plan.audit ? new Set(plan.audit.subjects).size : 0)
@@ -735,6 +808,7 @@ export interface MoneyWorld {
   queue: RecordingQueue;
   ekyc: FakeEkyc;
   bank: FakeBank;
+  switch: FakeSwitch;
   /** A VERIFIED individual with a trusted device, an ACTIVE wallet holding `balance` and a bank link. */
   person(input: {
     customerId: string;
@@ -812,6 +886,7 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
   const queue = new RecordingQueue();
   const ekyc = new FakeEkyc(clock);
   const bank = new FakeBank();
+  const switchPort = new FakeSwitch(clock);
   const services: Services = {
     clock,
     riskConfig: options.riskConfig ?? defaultRiskConfig,
@@ -819,6 +894,13 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
     wallets: walletStore(ledger),
     links: linkStore(ledger),
     bank,
+    switch: switchPort,
+    nameInquiries: {
+      async save(q) {
+        ledger.nameInquiries.set(q.nameInquiryId, clone(q));
+      },
+    },
+    institutionCode: 'EWCORE',
     ledger,
     queue,
     riskProfiles: riskProfiles(ledger),
@@ -882,6 +964,7 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
     queue,
     ekyc,
     bank,
+    switch: switchPort,
     wallet(ownerId, input) {
       const owner = ledger.customers.get(ownerId);
       const w: Wallet = {

@@ -22,6 +22,11 @@ export const auditActions = [
   'DATA_REQUESTS_READ',
   'RETAINED_DATA_READ',
   'RETENTION_DELETE',
+  // Staff sign-in to the operations console (RULES.md §4, §9): each success and each refusal.
+  'STAFF_SIGN_IN',
+  'STAFF_SIGN_IN_REFUSED',
+  // An operator's look-up of a wallet (the operations console), before a freeze or unfreeze.
+  'WALLET_READ',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -51,6 +56,7 @@ export interface AuditEntry {
 export const auditSubjects = {
   watchlist: 'watchlist',
   safeguarding: 'reconciliation:safeguarding',
+  switchReconciliation: 'reconciliation:switch',
   largeValueReport: 'report:large-value',
   suspiciousReports: 'report:suspicious',
 } as const;

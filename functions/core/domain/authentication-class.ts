@@ -6,8 +6,12 @@ import type { CustomerKind } from './customer.ts';
 
 export type TransactionGroup = 'I.1' | 'I.2' | 'I.3' | 'II.1' | 'II.2';
 export type AuthenticationClass = 'A' | 'B' | 'C' | 'D';
+/**
+ * `EXTERNAL`: to any bank account, card or other provider's wallet over the switch; `EXTERNAL_IN`:
+ * credited by the switch (Circular 40 Art. 25 as amended, since 2025-07-01).
+ */
 /** `REFUND`: a merchant organisation gives (part of) one of its payments back to the payer (API.md v1.1). */
-export type TransferType = 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT' | 'REFUND';
+export type TransferType = 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT' | 'EXTERNAL' | 'EXTERNAL_IN' | 'REFUND';
 export type Factor = 'OTP' | 'BIOMETRIC' | 'SOFT_OTP';
 
 /**

@@ -12,3 +12,9 @@ export function businessDay(at: Date): string {
 export function businessMonth(at: Date): string {
   return businessDay(at).slice(0, 7);
 }
+
+/** The calendar day `days` after (or before) a `YYYY-MM-DD` day. */
+export function addDays(day: string, days: number): string {
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return new Date(t + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+}

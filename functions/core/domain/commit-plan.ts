@@ -23,7 +23,20 @@ export interface WalletMove {
   requireActive: boolean;
   /** The day's Circular 50 counters after this transfer (RULES.md §2), when it counts toward them. */
   counters?: { day: string; group: TransactionGroup; next: DailyCounters };
-  entry: { transferId: string; type: EntryType; counterparty?: string };
+  /** `counterpartyKey`: a keyed hash naming a party outside the wallet (a switch account) for the risk profile. */
+  entry: { transferId: string; type: EntryType; counterparty?: string; counterpartyKey?: string };
+}
+
+/**
+ * A movement over the switch, filed under the switch's business day for the reconciliation with
+ * its settlement report (API.md `GET /v1/ops/reconciliation/switch`): written once per reference.
+ */
+export interface SwitchRecord {
+  day: string;
+  reference: string;
+  direction: 'OUT' | 'IN';
+  amount: number;
+  transferId: string;
 }
 
 /** A posting on a system account (sharded: no version, `ADD`). */
@@ -92,6 +105,8 @@ export interface CommitPlan {
   /** A watch-list entry an operator found not to be this customer (a screening case released). */
   clearance?: { customerId: string; entry: string };
   lawEnforcementRequest?: LawEnforcementRequest;
+  /** Money the switch moved (an EXTERNAL transfer applied, a credit received), for the reconciliation. */
+  switchRecord?: SwitchRecord;
   /** A payment request this commit claims (PAID: only while OPEN and not expired) or gives back (a rejected hold). */
   paymentRequest?: PaymentRequestWrite;
   /** A refund's share of its payment: `refundedAmount` raised, never above the payment (API.md v1.1 "Refunds"). */
@@ -141,6 +156,11 @@ export function checkPlan(plan: CommitPlan): void {
       assert(mayFollow(from, write.update.to), `${plan.token}: ${from} → ${write.update.to} is no transition`);
     }
     assert(write.update.set.status === write.update.to, `${plan.token}: status and target disagree`);
+  }
+  if (plan.switchRecord) {
+    const r = plan.switchRecord;
+    assert(Number.isSafeInteger(r.amount) && r.amount > 0, `${plan.token}: switch record of ${r.amount}`);
+    assert(/^\d{4}-\d{2}-\d{2}$/.test(r.day), `${plan.token}: switch record day ${r.day}`);
   }
   if (plan.refund) {
     const r = plan.refund;

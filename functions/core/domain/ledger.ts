@@ -4,8 +4,11 @@
 // - SAFEGUARDING: the guarantee account (Decree 52 Art. 6(3)); its ledger balance is minus the
 //   money held there for customers;
 // - BANK_CLEARING: withdrawals reserved in the wallet but not yet paid out by the bank;
-// - RISK_HOLD: transfers held for review by the risk engine (still the customers' money).
-export type SystemAccount = 'SAFEGUARDING' | 'BANK_CLEARING' | 'RISK_HOLD';
+// - RISK_HOLD: transfers held for review by the risk engine (still the customers' money);
+// - SWITCH_CLEARING: transfers sent to the switch, reserved in the wallet until the switch answers;
+// - SWITCH_SETTLEMENT: the net position with the switch not yet settled through the guarantee
+//   account: positive while we owe the switch for what it paid out, negative for credits it owes us.
+export type SystemAccount = 'SAFEGUARDING' | 'BANK_CLEARING' | 'RISK_HOLD' | 'SWITCH_CLEARING' | 'SWITCH_SETTLEMENT';
 
 /** System accounts take every top-up and withdrawal: spread over shards to stay under DynamoDB's per-item write rate. */
 export const systemAccountShards = 16;
@@ -25,6 +28,11 @@ export type LedgerPhase =
   | 'HOLD_RELEASE'
   | 'HOLD_RETURN'
   | 'HOLD_TO_BANK'
+  | 'EXTERNAL_RESERVE'
+  | 'EXTERNAL_PAYOUT'
+  | 'EXTERNAL_RETURN'
+  | 'HOLD_TO_SWITCH'
+  | 'EXTERNAL_IN_CREDIT'
   | 'REFUND';
 
 /**
@@ -80,11 +88,39 @@ export function postings(phase: LedgerPhase, t: { walletId: string; amount: numb
         { account: { system: 'RISK_HOLD' }, amount: -g },
         { account: { system: 'BANK_CLEARING' }, amount: g },
       ];
+    // Over the switch: reserved until it answers, then owed to it until the day is settled.
+    case 'EXTERNAL_RESERVE':
+      return [
+        { account: { wallet: t.walletId }, amount: -g },
+        { account: { system: 'SWITCH_CLEARING' }, amount: g },
+      ];
+    case 'EXTERNAL_PAYOUT':
+      return [
+        { account: { system: 'SWITCH_CLEARING' }, amount: -g },
+        { account: { system: 'SWITCH_SETTLEMENT' }, amount: g },
+      ];
+    case 'EXTERNAL_RETURN':
+      return [
+        { account: { system: 'SWITCH_CLEARING' }, amount: -g },
+        { account: { wallet: t.walletId }, amount: g },
+      ];
+    // A held switch transfer released by an operator: the reservation goes on to the switch.
+    case 'HOLD_TO_SWITCH':
+      return [
+        { account: { system: 'RISK_HOLD' }, amount: -g },
+        { account: { system: 'SWITCH_CLEARING' }, amount: g },
+      ];
     // A merchant gives (part of) a payment back: from the merchant's wallet to the payer's (API.md v1.1).
     case 'REFUND':
       return [
         { account: { wallet: t.walletId }, amount: -g },
         { account: { wallet: t.toWalletId! }, amount: g },
+      ];
+    // Credited by the switch: the switch owes us the money until the day is settled.
+    case 'EXTERNAL_IN_CREDIT':
+      return [
+        { account: { system: 'SWITCH_SETTLEMENT' }, amount: -g },
+        { account: { wallet: t.walletId }, amount: g },
       ];
   }
 }
@@ -103,4 +139,14 @@ export interface StatementEntry {
 }
 
 /** The types of statement entries (API.md statement `type`): the transfer's, or how money came back. */
-export type EntryType = 'TOPUP' | 'WITHDRAWAL' | 'P2P' | 'PAYMENT' | 'WITHDRAWAL_RETURN' | 'HOLD_RETURN' | 'REFUND';
+export type EntryType =
+  | 'TOPUP'
+  | 'WITHDRAWAL'
+  | 'P2P'
+  | 'PAYMENT'
+  | 'WITHDRAWAL_RETURN'
+  | 'HOLD_RETURN'
+  | 'EXTERNAL'
+  | 'EXTERNAL_RETURN'
+  | 'EXTERNAL_IN'
+  | 'REFUND';

@@ -11,6 +11,8 @@ const labels: Record<Transfer['type'], string> = {
   WITHDRAWAL: 'Rut tien',
   P2P: 'Chuyen tien',
   PAYMENT: 'Thanh toan',
+  EXTERNAL: 'Chuyen tien lien ngan hang',
+  EXTERNAL_IN: 'Nhan tien lien ngan hang',
   REFUND: 'Hoan tien',
 };
 
@@ -33,7 +35,7 @@ export function isNews(before: Transfer | undefined, after: Transfer): boolean {
 
 /** The payer hears of the outcome; a payee (another customer) of money received. */
 export function noticesOf(t: Transfer): Notice[] {
-  const sign = t.type === 'TOPUP' ? '+' : '-';
+  const sign = t.type === 'TOPUP' || t.type === 'EXTERNAL_IN' ? '+' : '-';
   const outcome = t.status === 'COMPLETED' ? 'thanh cong' : `khong thanh cong (${t.failureCode ?? 'loi'})`;
   const notices: Notice[] = [
     {

@@ -32,6 +32,11 @@ export const refusalReasons = [
   'wallet-closed',
   'payee-not-active',
   'payee-not-found',
+  // API.md "Interoperable transfers" (Circular 40 Art. 25): the switch knows no such account; a
+  // name inquiry unknown (or another customer's), or older than its 10 minutes.
+  'payee-account-not-found',
+  'name-inquiry-not-found',
+  'name-inquiry-expired',
   'self-transfer',
   // Circular 40: no credit, no overdraft.
   'insufficient-funds',
@@ -120,6 +125,11 @@ export const refusals = {
     new Refusal('link-required', 'Top-ups and withdrawals need an ACTIVE bank link of this wallet (Decree 52 Art. 6).'),
   payeeNotFound: () => new Refusal('payee-not-found', 'No active wallet of this provider answers to that payee.'),
   selfTransfer: () => new Refusal('self-transfer', 'The payer and payee wallets are the same.'),
+  payeeAccountNotFound: () =>
+    new Refusal('payee-account-not-found', 'The switch knows no such account, card or wallet at that institution.'),
+  nameInquiryNotFound: () => new Refusal('name-inquiry-not-found', 'No such name inquiry.'),
+  nameInquiryExpired: () =>
+    new Refusal('name-inquiry-expired', 'The name inquiry is older than 10 minutes: ask the switch again.'),
   payeeNotActive: () => new Refusal('payee-not-active', 'The payee wallet cannot receive money now.'),
   insufficientFunds: () =>
     new Refusal('insufficient-funds', 'The wallet balance does not cover this amount (no overdraft, Circular 40).'),

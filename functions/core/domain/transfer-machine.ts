@@ -3,8 +3,9 @@
 // challenge with a class and its factors, or commit a plan. Every state change of a transfer goes
 // through `decide`; nothing else writes a transfer or a balance. Money that waits is two-phase
 // whatever the type: a withdrawal's money is reserved in BANK_CLEARING until the bank answers,
-// and a transfer held for review (RULES.md §7), of any type, waits in RISK_HOLD (or, a top-up,
-// at the customer's bank) until an operator releases or rejects it.
+// a transfer over the switch in SWITCH_CLEARING until the switch answers, and a transfer held for
+// review (RULES.md §7), of any type, waits in RISK_HOLD (or, a top-up, at the customer's bank)
+// until an operator releases or rejects it.
 
 import {
   type AuthenticationClass,
@@ -21,6 +22,7 @@ import { businessDay, businessMonth } from './calendar.ts';
 import type { AuditRecord, CommitPlan, StoredRefusal, SystemMove, TransferWrite, WalletMove } from './commit-plan.ts';
 import { type Customer, mayMoveMoney, monthlyCap } from './customer.ts';
 import { type EntryType, type LedgerPhase, postings } from './ledger.ts';
+import type { IncomingSwitchCredit, NameInquiry } from './name-inquiry.ts';
 import { type PaymentRequest, payableRefusal } from './payment-request.ts';
 import { refundRefusal } from './refund.ts';
 import { payerWalletRefusal, type Refusal, refusals } from './refusals.ts';
@@ -46,6 +48,8 @@ export interface TransferRequest {
   toWalletId?: string;
   toPhoneNumber?: string;
   merchantId?: string;
+  /** EXTERNAL: the name inquiry that named the payee (API.md "Interoperable transfers"). */
+  nameInquiryId?: string;
   description?: string;
   /** PAYMENT: the payment request it pays; `merchantId` and `amount` are the request's (API.md v1.1). */
   paymentRequestId?: string;
@@ -76,6 +80,8 @@ export interface TransferSnapshot {
   paymentRequest?: PaymentRequest;
   /** A REFUND: the payment it gives back, as read (absent: no such transfer). */
   original?: Transfer;
+  /** EXTERNAL at creation: the name inquiry the request names (absent: none, or another customer's). */
+  nameInquiry?: NameInquiry;
 }
 
 export type TransferEvent =
@@ -94,6 +100,13 @@ export type TransferEvent =
    */
   | { kind: 'authorize'; customerId: string; provided: Factor[]; verified?: AuthenticationClass }
   | { kind: 'bank-answer'; outcome: 'APPLIED' | 'DECLINED' }
+  /** The switch's final answer to an EXTERNAL transfer (after a status query if the first was lost). */
+  | { kind: 'switch-answer'; outcome: 'APPLIED' | 'DECLINED'; settlementDate?: string }
+  /**
+   * A credit the switch delivers: the snapshot's `payee` is the default wallet of the phone's owner
+   * (`customer`), absent when the phone is not a customer's. `transferId` derives from the reference.
+   */
+  | { kind: 'incoming-credit'; transferId: string; credit: IncomingSwitchCredit; requestHash: string }
   | { kind: 'case-decision'; decision: 'RELEASE' | 'REJECT'; note: string; audit: AuditRecord }
   | { kind: 'expire' }
   | { kind: 'sweep'; stuckSince: Date };
@@ -105,7 +118,7 @@ export interface Commit {
   transfer?: Transfer;
   /** The answer is this refusal although something is written (a FAILED or REJECTED transfer). */
   refusal?: Refusal;
-  /** The transfer waits for the bank now: hand it to the settlement worker after the commit. */
+  /** The transfer waits for the bank or the switch now: hand it to the settlement worker after the commit. */
   toBank?: boolean;
 }
 
@@ -129,6 +142,10 @@ export function decide(s: TransferSnapshot, e: TransferEvent, config: RiskConfig
       return authorize(s, e);
     case 'bank-answer':
       return settle(s, e.outcome);
+    case 'switch-answer':
+      return switchAnswer(s, e);
+    case 'incoming-credit':
+      return incomingCredit(s, e);
     case 'case-decision':
       return caseDecision(s, e);
     case 'expire':
@@ -199,9 +216,26 @@ function createRefusal(s: TransferSnapshot, e: CreateEvent): Refusal | undefined
     payerWalletRefusal(payer!.status) ??
     (bankLeg(r.type) && s.link?.status !== 'ACTIVE' ? refusals.linkRequired() : undefined) ??
     merchantRefusal(s, { ...r, customerId: e.customerId }, e.transferId) ??
-    (toWallet(r.type) ? checkPayee(s, r) : undefined)
+    (toWallet(r.type) ? checkPayee(s, r) : undefined) ??
+    (r.type === 'EXTERNAL' ? checkNameInquiry(s, e.customerId) : undefined)
   );
 }
+
+/** EXTERNAL: the payee is the one the customer's own name inquiry found, within its 10 minutes. */
+function checkNameInquiry(s: TransferSnapshot, customerId: string): Refusal | undefined {
+  const q = s.nameInquiry;
+  if (!q || q.customerId !== customerId) return refusals.nameInquiryNotFound();
+  if (s.now.getTime() >= Date.parse(q.expiresAt)) return refusals.nameInquiryExpired();
+  return undefined;
+}
+
+/** The transfer fields of a switch payee: shown masked, its number kept encrypted for the worker. */
+const externalPayee = (q: NameInquiry): Partial<Transfer> => ({
+  nameInquiryId: q.nameInquiryId,
+  counterparty: { institutionCode: q.institutionCode, maskedNumber: q.maskedNumber, name: q.payeeName },
+  payeeAccountEnc: q.accountEnc,
+  counterpartyKey: q.counterpartyKey,
+});
 
 function create(s: TransferSnapshot, e: CreateEvent, config: RiskConfig): Decision {
   const refused = createRefusal(s, e);
@@ -226,6 +260,7 @@ function create(s: TransferSnapshot, e: CreateEvent, config: RiskConfig): Decisi
     ...(r.merchantId ? { merchantId: r.merchantId } : {}),
     ...(r.paymentRequestId ? { paymentRequestId: r.paymentRequestId } : {}),
     ...(r.originalTransferId ? { originalTransferId: r.originalTransferId } : {}),
+    ...(r.type === 'EXTERNAL' && s.nameInquiry ? externalPayee(s.nameInquiry) : {}),
     ...(r.description ? { description: r.description } : {}),
     requestHash: e.requestHash,
     createdAt: iso(s.now),
@@ -242,6 +277,7 @@ function create(s: TransferSnapshot, e: CreateEvent, config: RiskConfig): Decisi
         at: s.now,
         payerWalletId: payer.walletId,
         ...(payee ? { payeeWalletId: payee.walletId } : {}),
+        ...(base.counterpartyKey ? { payeeKey: base.counterpartyKey } : {}),
       },
       payer,
       payee,
@@ -348,7 +384,15 @@ function challenge(s: TransferSnapshot, t: Transfer, cls: AuthenticationClass, m
 // post: moving the money of an authenticated (or class A) transfer
 
 function entryOf(t: Transfer, type: EntryType, counterparty?: string): WalletMove['entry'] {
-  return { transferId: t.transferId, type, ...(counterparty ? { counterparty } : {}) };
+  // Over the switch the statement shows the other side masked; the risk profile learns it by its key.
+  const external = t.counterparty && (type === 'EXTERNAL' || type === 'EXTERNAL_IN');
+  const shown = external ? `${t.counterparty!.institutionCode} ${t.counterparty!.maskedNumber}` : counterparty;
+  return {
+    transferId: t.transferId,
+    type,
+    ...(shown ? { counterparty: shown } : {}),
+    ...(external && t.counterpartyKey ? { counterpartyKey: t.counterpartyKey } : {}),
+  };
 }
 
 /** The wallet and system moves of one ledger phase, with each wallet's entry. */
@@ -485,6 +529,10 @@ function post(
   } else if (t.type === 'WITHDRAWAL') {
     money = moves('WITHDRAWAL_RESERVE', t, payerSide('WITHDRAWAL'));
     next = { status: 'PROCESSING', processingSince: at };
+  } else if (t.type === 'EXTERNAL') {
+    // Reserved until the switch answers (API.md: PROCESSING, then COMPLETED or FAILED and returned).
+    money = moves('EXTERNAL_RESERVE', t, payerSide('EXTERNAL'));
+    next = { status: 'PROCESSING', processingSince: at };
   } else {
     next = { status: 'PROCESSING', processingSince: at };
   }
@@ -583,6 +631,123 @@ function settle(s: TransferSnapshot, outcome: 'APPLIED' | 'DECLINED'): Decision 
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// the switch: its answer to an EXTERNAL transfer, and the credits it delivers (Circular 40 Art. 25)
+
+type SwitchAnswer = Extract<TransferEvent, { kind: 'switch-answer' }>;
+
+/** APPLIED: the reservation is now owed to the switch. DECLINED: it goes back, and the month's room with it. */
+function switchAnswer(s: TransferSnapshot, e: SwitchAnswer): Decision {
+  const t = s.transfer;
+  if (!t) return { kind: 'refuse', refusal: refusals.transferNotFound() };
+  if (t.status !== 'PROCESSING' || t.type !== 'EXTERNAL') return { kind: 'unchanged', transfer: t };
+  const at = iso(s.now);
+  const wallet = s.payer!;
+  const applied = e.outcome === 'APPLIED';
+  const money = applied
+    ? moves('EXTERNAL_PAYOUT', t, {})
+    : moves('EXTERNAL_RETURN', t, {
+        [wallet.walletId]: { wallet, requireActive: false, entry: entryOf(t, 'EXTERNAL_RETURN') },
+      });
+  const set: Partial<Transfer> = applied
+    ? { status: 'COMPLETED', completedAt: at }
+    : { status: 'FAILED', failureCode: 'switch-declined', completedAt: at };
+  const to = set.status as TransferStatus;
+  return {
+    kind: 'commit',
+    plan: {
+      at,
+      token: `${t.transferId}:switch`,
+      transfer: { update: { transferId: t.transferId, from: ['PROCESSING'], to, set, amount: t.amount } },
+      ...money,
+      ...(applied
+        ? {
+            switchRecord: {
+              day: e.settlementDate ?? businessDay(s.now),
+              reference: t.transferId,
+              direction: 'OUT' as const,
+              amount: t.amount,
+              transferId: t.transferId,
+            },
+          }
+        : {}),
+      ...(!applied && t.monthCounted
+        ? { monthly: { customerId: t.customerId, month: t.monthCounted, amount: -t.amount, cap: monthlyCap } }
+        : {}),
+    },
+    transfer: { ...t, ...set },
+  };
+}
+
+type IncomingEvent = Extract<TransferEvent, { kind: 'incoming-credit' }>;
+
+/**
+ * A credit from the switch lands in the default wallet of the phone's owner as EXTERNAL_IN, once
+ * per reference (the transfer id derives from it). A phone we do not know, or a wallet that is not
+ * ACTIVE, is refused: the refusal is kept under the same id, so the switch asking again gets the
+ * same answer, and the money goes back to the sender (API.md "Interoperable transfers").
+ */
+function incomingCredit(s: TransferSnapshot, e: IncomingEvent): Decision {
+  const c = e.credit;
+  const wallet = s.payee;
+  const customer = s.customer;
+  const refusal =
+    !wallet || !customer || wallet.ownerId !== customer.customerId
+      ? refusals.payeeNotFound()
+      : (payerWalletRefusal(wallet.status) ?? undefined);
+  if (refusal) {
+    return refuseCreate(
+      s,
+      { transferId: e.transferId, customerId: customer?.customerId ?? '', requestHash: e.requestHash },
+      refusal,
+    );
+  }
+  const at = iso(s.now);
+  const t: Transfer = {
+    transferId: e.transferId,
+    type: 'EXTERNAL_IN',
+    status: 'COMPLETED',
+    walletId: wallet!.walletId,
+    customerId: customer!.customerId,
+    customerKind: customer!.kind,
+    amount: c.amount,
+    group: transactionGroup({ type: 'EXTERNAL_IN', customerKind: customer!.kind, ownWallet: false }),
+    class: 'A',
+    deviceId: 'switch',
+    counterparty: {
+      institutionCode: c.fromInstitutionCode,
+      maskedNumber: c.maskedNumber,
+      ...(c.senderName ? { name: c.senderName } : {}),
+    },
+    counterpartyKey: c.counterpartyKey,
+    switchReference: c.reference,
+    requestHash: e.requestHash,
+    firstAnswer: { status: 'COMPLETED' },
+    createdAt: at,
+    completedAt: at,
+  };
+  const money = moves('EXTERNAL_IN_CREDIT', t, {
+    [wallet!.walletId]: { wallet: wallet!, requireActive: true, entry: entryOf(t, 'EXTERNAL_IN') },
+  });
+  return {
+    kind: 'commit',
+    plan: {
+      at,
+      token: `${t.transferId}:credit`,
+      transfer: { create: t },
+      ...money,
+      switchRecord: {
+        day: c.settlementDate,
+        reference: c.reference,
+        direction: 'IN',
+        amount: c.amount,
+        transferId: t.transferId,
+      },
+    },
+    transfer: t,
+  };
+}
+
 function sweep(s: TransferSnapshot, stuckSince: Date): Decision {
   const t = s.transfer;
   if (!t) return { kind: 'refuse', refusal: refusals.transferNotFound() };
@@ -632,6 +797,7 @@ function released(s: TransferSnapshot, t: Transfer, at: string): Decision {
     set = { status: 'COMPLETED', completedAt: at };
   } else {
     if (t.type === 'WITHDRAWAL') money = moves('HOLD_TO_BANK', t, {});
+    if (t.type === 'EXTERNAL') money = moves('HOLD_TO_SWITCH', t, {});
     set = { status: 'PROCESSING', processingSince: at };
   }
   const to = set.status as TransferStatus;

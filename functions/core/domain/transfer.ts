@@ -53,6 +53,19 @@ export interface Transfer {
   payeeCustomerId?: string;
   merchantId?: string;
   description?: string;
+  /** EXTERNAL, EXTERNAL_IN: the other side at the switch, as the customer sees it. */
+  counterparty?: SwitchCounterparty;
+  /**
+   * EXTERNAL: the payee's account or card number (a phone at another provider's wallet),
+   * encrypted under the key ring: only the settlement worker decrypts it, to send.
+   */
+  payeeAccountEnc?: string;
+  /** EXTERNAL: the name inquiry that named the payee. */
+  nameInquiryId?: string;
+  /** EXTERNAL, EXTERNAL_IN: a keyed hash naming the other side for the risk profile (never the number). */
+  counterpartyKey?: string;
+  /** EXTERNAL_IN: the switch's reference of the credit (EXTERNAL: the transfer id is the reference). */
+  switchReference?: string;
   /** PAYMENT: the payment request it pays (payee and amount are the request's). */
   paymentRequestId?: string;
   /** REFUND: the merchant's COMPLETED payment it gives (part of) back. */
@@ -78,6 +91,13 @@ export interface Transfer {
   firstAnswer?: FirstAnswer;
   createdAt: string;
   completedAt?: string;
+}
+
+/** The other side of a switch transfer: its institution, its masked number and the holder's name. */
+export interface SwitchCounterparty {
+  institutionCode: string;
+  maskedNumber: string;
+  name?: string;
 }
 
 /** The first answer to `POST /v1/transfers`, kept small: the rest of the view comes from the transfer. */
@@ -159,14 +179,17 @@ export function countersOn(
 export const countsTowardDailyTotals = (type: TransferType): boolean => type !== 'TOPUP';
 
 /**
- * RULES.md §6, Circular 40 Art. 26: P2P to another owner and payments from personal wallets count
- * toward the monthly cap; own-wallet moves, top-ups and withdrawals do not; organisations are exempt.
+ * RULES.md §6, Circular 40 Art. 26: P2P to another owner, payments and transfers over the switch
+ * from personal wallets count toward the monthly cap; own-wallet moves, top-ups, withdrawals and
+ * money received do not; organisations are exempt.
  */
 export const countsTowardMonthlyCap = (t: {
   type: TransferType;
   group: TransactionGroup;
   customerKind: string;
-}): boolean => t.customerKind === 'INDIVIDUAL' && ((t.type === 'P2P' && t.group === 'I.3') || t.type === 'PAYMENT');
+}): boolean =>
+  t.customerKind === 'INDIVIDUAL' &&
+  ((t.type === 'P2P' && t.group === 'I.3') || t.type === 'PAYMENT' || t.type === 'EXTERNAL');
 
 /** The transfer as the creating request was first answered (status and challenge of that moment). */
 export function firstView(t: Transfer): ReturnType<typeof transferView> {
@@ -211,6 +234,8 @@ export function transferView(t: Transfer) {
     ...(t.linkId ? { linkId: t.linkId } : {}),
     ...(t.toWalletId ? { toWalletId: t.toWalletId } : {}),
     ...(t.merchantId ? { merchantId: t.merchantId } : {}),
+    ...(t.nameInquiryId ? { nameInquiryId: t.nameInquiryId } : {}),
+    ...(t.counterparty ? { counterparty: t.counterparty } : {}),
     ...(t.paymentRequestId ? { paymentRequestId: t.paymentRequestId } : {}),
     ...(t.originalTransferId ? { originalTransferId: t.originalTransferId } : {}),
     ...(t.type === 'PAYMENT' && t.status === 'COMPLETED' ? { refundedAmount: t.refundedAmount ?? 0 } : {}),

@@ -513,6 +513,22 @@ export const lawEnforcementRequestAnswer = named(
   }),
 );
 
+/** One side of a reported transfer in full (Circular 27/2025; RULES.md §8): compliance only. */
+export const amlPartyAnswer = named(
+  'AmlParty',
+  z.strictObject({
+    kind: z.enum(['WALLET', 'BANK_ACCOUNT', 'CARD', 'SWITCH_ACCOUNT']),
+    customerId: id.optional().describe("this provider's customer, when the side is one"),
+    name: z.string().optional(),
+    idNumber: z.string().optional().describe('a CCCD number, or an enterprise code'),
+    idType: z.enum(['CCCD', 'ENTERPRISE_CODE']).optional(),
+    walletId: id.optional(),
+    accountNumber: z.string().optional().describe('in full where the wallet holds it, else masked'),
+    institution: z.string().describe("the institution's code (this provider's own for its wallets)"),
+  }),
+  'Sender or receiver of a reported transfer, decrypted for compliance (the read is audited).',
+);
+
 export const largeValueReportAnswer = named(
   'LargeValueReport',
   z.strictObject({
@@ -527,6 +543,8 @@ export const largeValueReportAnswer = named(
         toWalletId: id.optional(),
         status: transferStatus,
         completedAt: instant,
+        sender: amlPartyAnswer,
+        receiver: amlPartyAnswer,
       }),
     ),
   }),
@@ -550,6 +568,9 @@ const auditAction = every<AuditAction>({
   DATA_REQUESTS_READ: true,
   RETAINED_DATA_READ: true,
   RETENTION_DELETE: true,
+  STAFF_SIGN_IN: true,
+  STAFF_SIGN_IN_REFUSED: true,
+  WALLET_READ: true,
 });
 
 export const auditPageAnswer = named(

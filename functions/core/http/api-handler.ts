@@ -16,7 +16,7 @@ import { tracer } from '../observability/tracer.ts';
 import type { ProofReplayGuard } from '../ports/proof-replay.ts';
 import { appVersionHeader, appVersionOf } from './app-version.ts';
 import { type Caller, callerFromClaims } from './caller.ts';
-import { verifyProof } from './dpop.ts';
+import { requestUrl, verifyProof } from './dpop.ts';
 import { idempotencyKeyPolicy, withIdempotencyKey } from './idempotency.ts';
 import { jsonTooDeep, maxJsonDepth } from './json-depth.ts';
 import { notFound, Problem, validationFailed } from './problem.ts';
@@ -38,6 +38,11 @@ export interface RouteInput<B, Q> {
   deviceProof?: DeviceProof;
   /** The client's `X-App-Version` (`android/4.2.0`), when it names a valid one: kept with authentication events. */
   appVersion?: string;
+  /**
+   * The request as it came, for what a schema cannot check: a signature over the raw body (the
+   * switch's messages), a header, the API's own base URL (stage path included).
+   */
+  raw: { body: string; header(name: string): string | undefined; baseUrl: string };
 }
 
 /** The success statuses an endpoint may answer, each with the zod schema of its body (functions/core/http/answers.ts). */
@@ -62,11 +67,6 @@ export interface Endpoint<B = unknown, Q = unknown, A extends Answers = Answers>
   body?: z.ZodType<B>;
   query?: z.ZodType<Q>;
   /**
-   * `true`: a POST that creates something and needs `Idempotency-Key` (API.md "Idempotency"),
-   * answered once per key by Powertools' idempotency utility.
-   * `'optional'`: the same, when a client sends the header (KYC, device trust).
-   * `'by-key'`: the header is required and handed to the use case, whose own commit is idempotent
-  /**
    * The success answers, `{ 200: walletAnswer }`: status → the schema of the body. docs/openapi.json
    * is written from them and every e2e answer is validated against it; a route without them fails
    * test/unit/openapi.test.ts (docs/development.md "Adding a route").
@@ -78,6 +78,11 @@ export interface Endpoint<B = unknown, Q = unknown, A extends Answers = Answers>
    * kind may answer (validation, authentication, Idempotency-Key, 429, 500) are added by openapi.ts.
    */
   refusals?: readonly RefusalReason[];
+  /**
+   * `true`: a POST that creates something and needs `Idempotency-Key` (API.md "Idempotency"),
+   * answered once per key by Powertools' idempotency utility.
+   * `'optional'`: the same, when a client sends the header (KYC, device trust).
+   * `'by-key'`: the header is required and handed to the use case, whose own commit is idempotent
    * per key (POST /v1/transfers: the transfer id derives from the key; no second record to write).
    */
   idempotent?: boolean | 'optional' | 'by-key';
@@ -116,7 +121,7 @@ function parseJson(raw: string | null, isBase64: boolean): unknown {
 
 function authorize(route: Route, event: APIGatewayProxyEvent): { caller: Caller; deviceId: string } {
   // Public routes pass the device along when it names itself (the session refresh needs it).
-  if (route.access === 'public' || route.access === 'sandbox') {
+  if (route.access === 'public' || route.access === 'sandbox' || route.access === 'switch') {
     const named = route.access === 'public' ? (header(event, 'x-device-id')?.trim() ?? '') : '';
     return { caller: { subject: '', groups: [] }, deviceId: named.length <= 128 ? named : '' };
   }
@@ -145,6 +150,21 @@ function idempotencyKey(event: APIGatewayProxyEvent, required: boolean): string 
   return key;
 }
 
+/** The raw request: its body as sent, its headers, and the base URL it was called at. */
+function rawOf(event: APIGatewayProxyEvent): RouteInput<unknown, unknown>['raw'] {
+  const body = !event.body
+    ? ''
+    : event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body;
+  const url = requestUrl(event);
+  return {
+    body,
+    header: (name) => header(event, name),
+    baseUrl: url.endsWith(event.path) ? url.slice(0, url.length - event.path.length) : url,
+  };
+}
+
 let proofs: ProofReplayGuard | undefined;
 
 /**
@@ -169,7 +189,9 @@ async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, 
   // A proof's `jti` is remembered in the wallet table (PutItem): a capability without that grant
   // (GET /health) takes no proof rather than fail on IAM.
   const deviceProof =
-    route.access === 'sandbox' || !capabilities[route.capability].needs.walletTable?.includes('PutItem')
+    route.access === 'sandbox' ||
+    route.access === 'switch' ||
+    !capabilities[route.capability].needs.walletTable?.includes('PutItem')
       ? undefined
       : await deviceProofOf(event);
   const key = e.idempotent ? idempotencyKey(event, e.idempotent !== 'optional') : undefined;
@@ -184,6 +206,7 @@ async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, 
         deviceId,
         ...(e.idempotent === 'by-key' && key !== undefined ? { idempotencyKey: key } : {}),
         ...(deviceProof ? { deviceProof } : {}),
+        raw: rawOf(event),
         ...(appVersion ? { appVersion } : {}),
       },
       context,

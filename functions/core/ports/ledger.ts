@@ -1,5 +1,6 @@
-import type { CommitPlan, StoredRefusal } from '../domain/commit-plan.ts';
+import type { CommitPlan, StoredRefusal, SwitchRecord } from '../domain/commit-plan.ts';
 import type { Customer } from '../domain/customer.ts';
+import type { NameInquiry } from '../domain/name-inquiry.ts';
 import type { StatementEntry, SystemAccount } from '../domain/ledger.ts';
 import type { PaymentRequest } from '../domain/payment-request.ts';
 import type { RiskProfile } from '../domain/risk/profile.ts';
@@ -31,6 +32,8 @@ export interface MoneyKeys {
   paymentRequestId?: string;
   /** REFUND: the payment it gives back (read as `original`). */
   originalTransferId?: string;
+  /** EXTERNAL: the name inquiry a transfer names. */
+  nameInquiryId?: string;
 }
 
 export interface MoneyItems {
@@ -51,6 +54,7 @@ export interface MoneyItems {
   paymentRequest?: PaymentRequest;
   /** The transfer `originalTransferId` names. */
   original?: Transfer;
+  nameInquiry?: NameInquiry;
 }
 
 /**
@@ -84,6 +88,8 @@ export interface Ledger {
   getCase(caseId: string): Promise<Case | undefined>;
   listCases(status: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }>;
   systemBalance(account: SystemAccount): Promise<number>;
+  /** What the ledger recorded as moved over the switch on one of the switch's business days. */
+  switchRecords(day: string): Promise<SwitchRecord[]>;
 }
 
 export type { CommitPlan } from '../domain/commit-plan.ts';

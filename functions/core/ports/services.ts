@@ -13,6 +13,7 @@ import type { LawEnforcementStore } from './law-enforcement.ts';
 import type { Ledger } from './ledger.ts';
 import type { LinkStore } from './link-store.ts';
 import type { PaymentRequestStore, WebhookQueue, WebhookSender, WebhookStore } from './merchants.ts';
+import type { NameInquiries } from './name-inquiries.ts';
 import type { OnboardingStore } from './onboarding-store.ts';
 import type { OtpMessageLimit } from './otp-message-limit.ts';
 import type { ProfileStore } from './profile-store.ts';
@@ -21,6 +22,7 @@ import type { RiskProfiles } from './risk-profiles.ts';
 import type { Sessions } from './sessions.ts';
 import type { SettlementQueue } from './settlement-queue.ts';
 import type { SmsSender } from './sms.ts';
+import type { SwitchPort } from './switch.ts';
 import type { WalletControl } from './wallet-control.ts';
 import type { WalletStore } from './wallet-store.ts';
 import type { Watchlist } from './watchlist.ts';
@@ -38,6 +40,11 @@ export interface Services {
   wallets: WalletStore;
   links: LinkStore;
   bank: BankPort;
+  /** The domestic switch (NAPAS; the sandbox switch locally): transfers to other institutions. */
+  switch: SwitchPort;
+  nameInquiries: NameInquiries;
+  /** This provider's own code in the switch's list of institutions (stage configuration). */
+  institutionCode: string;
   ledger: Ledger;
   queue: SettlementQueue;
   riskProfiles: RiskProfiles;

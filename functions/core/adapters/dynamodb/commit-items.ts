@@ -34,6 +34,7 @@ export type Role =
   | 'request'
   | 'paymentRequest'
   | 'refund'
+  | 'switch'
   | 'audit';
 export interface Built {
   item: TransactItem;
@@ -182,6 +183,7 @@ export function walletItems(table: string, move: WalletMove, token: string, at: 
             amount,
             balanceAfter,
             ...(entry.counterparty ? { counterparty: entry.counterparty } : {}),
+            ...(entry.counterpartyKey ? { counterpartyKey: entry.counterpartyKey } : {}),
             createdAt: at,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -347,6 +349,20 @@ export function orderItems(table: string, w: WalletOrderWrite): Built[] {
     { item: change, role: 'order' },
     { item: order, role: 'order' },
   ];
+}
+
+/** A movement over the switch under its business day: once per direction and reference. */
+export function switchRecordItem(table: string, r: NonNullable<CommitPlan['switchRecord']>): Built {
+  return {
+    role: 'switch',
+    item: {
+      Put: {
+        TableName: table,
+        Item: { ...keys.switchRecord(r.day, r.direction, r.reference), ...r },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  };
 }
 
 /**

@@ -86,6 +86,14 @@ export const keys = {
     pk: `LEDGER#${account}#${shard}`,
     sk: `ENTRY#${id}`,
   }),
+  /** A name inquiry at the switch, for the customer who asked (expires with TTL). */
+  nameInquiry: (nameInquiryId: string): Key => ({ pk: `NAMEINQ#${nameInquiryId}`, sk: 'NAMEINQ' }),
+  /** What the switch moved on one of its business days, by direction and reference (the reconciliation). */
+  switchDay: (day: string): string => `SWITCHDAY#${day}`,
+  switchRecord: (day: string, direction: string, reference: string): Key => ({
+    pk: `SWITCHDAY#${day}`,
+    sk: `${direction}#${reference}`,
+  }),
   /** Sparse GSI1 partition of transfers waiting for the bank, for the sweeper and reconciliation. */
   processingIndex: 'STATUS#PROCESSING',
   riskCase: (caseId: string): Key => ({ pk: `CASE#${caseId}`, sk: 'CASE' }),

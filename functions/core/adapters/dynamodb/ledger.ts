@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type CommitPlan, checkPlan, maxTransactionItems, type StoredRefusal } from '../../domain/commit-plan.ts';
+import {
+  type CommitPlan,
+  checkPlan,
+  maxTransactionItems,
+  type StoredRefusal,
+  type SwitchRecord,
+} from '../../domain/commit-plan.ts';
 import type { Customer } from '../../domain/customer.ts';
+import type { NameInquiry } from '../../domain/name-inquiry.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
 import { Refusal } from '../../domain/refusals.ts';
 import type { RiskProfile } from '../../domain/risk/profile.ts';
@@ -25,6 +32,7 @@ import {
   paymentRequestItem,
   refundItem,
   requestItem,
+  switchRecordItem,
   systemItems,
   type Tables,
   transferItems,
@@ -81,6 +89,7 @@ function keysOf(k: MoneyKeys): { tag: string; key: Key }[] {
   if (k.caseId) wanted.push({ tag: 'case', key: keys.riskCase(k.caseId) });
   if (k.paymentRequestId) wanted.push({ tag: 'paymentRequest', key: keys.paymentRequest(k.paymentRequestId) });
   if (k.originalTransferId) wanted.push({ tag: 'original', key: keys.transfer(k.originalTransferId) });
+  if (k.nameInquiryId) wanted.push({ tag: 'nameInquiry', key: keys.nameInquiry(k.nameInquiryId) });
   return wanted;
 }
 
@@ -146,6 +155,11 @@ export class DynamoLedger implements Ledger {
     if (request) items.paymentRequest = paymentRequestOf(request);
     const original = byTag.get('original');
     if (original && original.kind !== 'REFUSAL') items.original = original as unknown as Transfer;
+    const inquiry = byTag.get('nameInquiry');
+    if (inquiry) {
+      const { ttl: _ttl, ...rest } = inquiry;
+      items.nameInquiry = rest as unknown as NameInquiry;
+    }
     return items;
   }
 
@@ -164,6 +178,7 @@ export class DynamoLedger implements Ledger {
     if (plan.clearance) built.push(clearanceItem(table, plan.clearance));
     if (plan.paymentRequest) built.push(paymentRequestItem(table, plan.paymentRequest));
     if (plan.refund) built.push(refundItem(table, plan.refund));
+    if (plan.switchRecord) built.push(switchRecordItem(table, plan.switchRecord));
     if (plan.lawEnforcementRequest) {
       const entries = plan.lawEnforcementRequest.answer?.statement.entries.length ?? 0;
       built.push(requestItem(table, plan.lawEnforcementRequest, Math.ceil(entries / ENTRIES_PER_PART)));
@@ -195,6 +210,25 @@ export class DynamoLedger implements Ledger {
       const on = reasons.flatMap((r, i) => (r.Code && r.Code !== 'None' ? [`${built[i]?.role}:${r.Code}`] : []));
       return { outcome: 'conflict', on };
     }
+  }
+
+  async switchRecords(day: string): Promise<SwitchRecord[]> {
+    const records: SwitchRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.#db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.switchDay(day) },
+          ConsistentRead: true,
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of out.Items ?? []) records.push(stripKeys(item) as unknown as SwitchRecord);
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return records;
   }
 
   async getCase(caseId: string): Promise<Case | undefined> {

@@ -19,6 +19,8 @@ export interface TransferFeatures {
   payerWalletId: string;
   /** The receiving wallet of a P2P or PAYMENT (for a PAYMENT, the merchant's wallet). */
   payeeWalletId?: string;
+  /** EXTERNAL: the payee outside the wallet, by the keyed hash of its account (never the number). */
+  payeeKey?: string;
 }
 
 /**
@@ -42,7 +44,7 @@ export interface PayerFeatures {
   usualAmount: number;
   /** Past outgoing transfers counted in `usualAmount`. */
   historyCount: number;
-  /** Money received from other wallets (P2P and PAYMENT in; top-ups excluded) in the last 24 h. */
+  /** Money received from others (P2P, PAYMENT and switch credits in; top-ups excluded) in the last 24 h. */
   receivedLast24h: number;
   /** Distinct sender wallets behind `receivedLast24h`. */
   distinctSendersLast24h: number;

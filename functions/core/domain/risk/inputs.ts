@@ -37,6 +37,8 @@ export function featuresOf(
     signIn?.lastFailureAt && at.getTime() - Date.parse(signIn.lastFailureAt) < DAY_MS
       ? (signIn.recentFailures ?? 0)
       : 0;
+  // A wallet of ours by its id; an account over the switch by its keyed hash (as the profile learnt it).
+  const payeeKey = payee?.walletId ?? transfer.payeeKey;
   const lastBeforeToday = p?.activityDay === today ? p.lastActivityBeforeToday : p?.lastActivityAt;
   const merchantWallet =
     transfer.type === 'PAYMENT' ? payee : transfer.type === 'WITHDRAWAL' && payer.merchant ? payer : undefined;
@@ -47,7 +49,7 @@ export function featuresOf(
     payer: {
       newDevice,
       failedLoginsLast24h: recentFailures,
-      newPayee: payee ? p?.payees?.[payee.walletId] === undefined : false,
+      newPayee: payeeKey !== undefined ? p?.payees?.[payeeKey] === undefined : false,
       usualAmount: p?.usualAmount ?? 0,
       historyCount: p?.historyCount ?? 0,
       receivedLast24h: sumHours(p?.inbound, at, 24),

@@ -43,6 +43,8 @@ export interface LearntEntry {
   /** Signed: credits positive, debits negative. */
   amount: number;
   counterparty?: string;
+  /** A party outside the wallet (a switch account) by keyed hash: the profile knows it by this, not by the masked number. */
+  counterpartyKey?: string;
   at: string;
 }
 
@@ -135,6 +137,9 @@ function pruned(p: RiskProfile, at: Date): RiskProfile {
   return out;
 }
 
+/** Who the other side is for the sketches: a wallet of ours by id, a switch account by its keyed hash. */
+const partyOf = (e: LearntEntry): string | undefined => e.counterpartyKey ?? e.counterparty;
+
 /** Money that left the wallet for someone (P2P, PAYMENT, WITHDRAWAL): the payer's side. */
 function learnOutgoing(p: RiskProfile, e: LearntEntry, at: Date): RiskProfile {
   const amount = -e.amount;
@@ -144,7 +149,7 @@ function learnOutgoing(p: RiskProfile, e: LearntEntry, at: Date): RiskProfile {
     ...p,
     outbound: add(p.outbound, at, amount),
     ...(e.type === 'WITHDRAWAL' ? { withdrawn: add(p.withdrawn, at, amount) } : {}),
-    ...(e.counterparty ? { payees: remember(p.payees, e.counterparty, at) } : {}),
+    ...(partyOf(e) ? { payees: remember(p.payees, partyOf(e)!, at) } : {}),
     ...activity(p, at, amount),
     usualAmount,
     historyCount: p.historyCount + 1,
@@ -160,7 +165,7 @@ function learnIncoming(p: RiskProfile, e: LearntEntry, at: Date, config: RiskCon
     ...(payment ? { payments: add(p.payments, at, 1) } : {}),
     ...(payment && isRoundAmount(e.amount, config) ? { roundPayments: add(p.roundPayments, at, 1) } : {}),
     ...(payment && isNightInHanoi(at, config) ? { nightPayments: add(p.nightPayments, at, 1) } : {}),
-    ...(e.counterparty ? { senders: remember(p.senders, e.counterparty, at) } : {}),
+    ...(partyOf(e) ? { senders: remember(p.senders, partyOf(e)!, at) } : {}),
     ...activity(p, at, e.amount),
   };
 }
@@ -175,7 +180,7 @@ export function learn(profile: RiskProfile, e: LearntEntry, config: RiskConfig):
   const at = new Date(e.at);
   let next: RiskProfile;
   if (e.type === 'TOPUP') next = { ...profile, ...activity(profile, at, e.amount) };
-  else if (e.type === 'WITHDRAWAL_RETURN' || e.type === 'HOLD_RETURN') next = profile;
+  else if (e.type === 'WITHDRAWAL_RETURN' || e.type === 'HOLD_RETURN' || e.type === 'EXTERNAL_RETURN') next = profile;
   else if (e.amount < 0) next = learnOutgoing(profile, e, at);
   else next = learnIncoming(profile, e, at, config);
   return { ...pruned(next, at), appliedVersion: e.version };

@@ -89,6 +89,7 @@ function firstKeys(
     ...(r.toPhoneNumber ? { phone: r.toPhoneNumber } : {}),
     ...(payeeHint ? { payeeCustomerId: payeeHint } : {}),
     ...merchantKeys(r),
+    ...(r.type === 'EXTERNAL' && r.nameInquiryId ? { nameInquiryId: r.nameInquiryId } : {}),
   };
 }
 
@@ -128,10 +129,13 @@ async function dependentItems(services: Services, input: CreateTransferInput, fi
 
   const ring = await services.keyRing();
   const account = first.link?.accountNumberEnc ? await ring.decrypt(first.link.accountNumberEnc) : undefined;
+  // EXTERNAL: the payee's account (or other wallet's phone) by the keyed hash its inquiry kept.
+  const inquiry = first.nameInquiry?.customerId === input.customerId ? first.nameInquiry : undefined;
   const more = await watchKeys(services, [
     ...identifiersOf('payer', first.customer),
     // The linked account is where a withdrawal goes, and where a top-up comes from.
     { side: r.type === 'WITHDRAWAL' ? 'payee' : 'payer', kind: 'BANK_ACCOUNT', value: account },
+    ...(inquiry ? [{ side: 'payee' as const, kind: inquiry.watch.kind, valueHash: inquiry.watch.valueHash }] : []),
   ]);
   const payee = payeeCustomer ? await payeeSide(payeeCustomer) : undefined;
   const readOwner = payeeOwner !== undefined && !payeeCustomer;

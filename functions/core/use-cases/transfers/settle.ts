@@ -1,8 +1,11 @@
+import { maskNumber } from '../../domain/institutions.ts';
+import type { Transfer } from '../../domain/transfer.ts';
 import { decide } from '../../domain/transfer-machine.ts';
 import { logger } from '../../observability/logger.ts';
 import type { BankOutcome } from '../../ports/bank.ts';
 import type { MoneyKeys } from '../../ports/ledger.ts';
 import type { Services } from '../../ports/services.ts';
+import type { CreditTransfer } from '../../ports/switch.ts';
 import { instrumentOf } from '../bank-links.ts';
 import { decideAndCommit } from './commit-loop.ts';
 import { baseSnapshot, merged } from './snapshots.ts';
@@ -25,6 +28,7 @@ const IN_PROCESS_TRIES = 3;
  */
 export async function settleTransfer(services: Services, transferId: string): Promise<'settled' | 'skipped'> {
   const t = await services.ledger.getTransfer(transferId);
+  if (t?.status === 'PROCESSING' && t.type === 'EXTERNAL') return settleExternal(services, t);
   if (!t || t.status !== 'PROCESSING' || (t.type !== 'TOPUP' && t.type !== 'WITHDRAWAL')) return 'skipped';
   const link = await services.links.get(t.walletId, t.linkId!);
   if (!link) throw new Error(`transfer ${transferId} has no bank link`);
@@ -57,6 +61,82 @@ export async function settleTransfer(services: Services, transferId: string): Pr
   logger.info('transfer settled', { transferId, type: t.type, bank, posted });
   return 'settled';
 }
+
+/** The switch did not say; the message goes back to the queue and the status is asked again later. */
+export class SwitchOutcomeUnknown extends Error {
+  constructor(readonly transferId: string) {
+    super(`the switch's answer for ${transferId} is unknown`);
+    this.name = 'SwitchOutcomeUnknown';
+  }
+}
+
+/**
+ * An EXTERNAL transfer at the switch (API.md "Interoperable transfers"). The status of the
+ * reference is asked first: a transfer sent before (an answer lost to a timeout, a worker that
+ * crashed, the sweeper's resend) is never sent again, only learnt. Otherwise it is sent with the
+ * sender's name and masked account (Circular 41/2025), and an unknown answer is resolved by asking
+ * the status until it is final. Then the planner posts the answer: COMPLETED, or FAILED with the
+ * money back in the wallet.
+ */
+async function settleExternal(services: Services, t: Transfer): Promise<'settled'> {
+  let outcome = await services.switch.status(t.transferId);
+  for (let attempt = 0; outcome.outcome === 'NOT_FOUND'; attempt++) {
+    if (attempt >= IN_PROCESS_TRIES) throw new SwitchOutcomeUnknown(t.transferId);
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));
+    const sent = await services.switch.sendCredit(await creditOf(services, t));
+    // Lost to a timeout or a 5xx: what happened is what the switch says now.
+    outcome = sent.outcome === 'UNKNOWN' ? await services.switch.status(t.transferId) : sent;
+  }
+  const answer = outcome;
+  const keys: MoneyKeys = { transferId: t.transferId, walletIds: [t.walletId] };
+  let items = { ...(await services.ledger.read(keys)) };
+  const settled = await decideAndCommit(services, {
+    lock: [t.walletId],
+    read: async (n) => {
+      if (n > 0) items = merged(items, await services.ledger.read(keys), keys);
+      return baseSnapshot(items, services.clock.now(), t.walletId);
+    },
+    event:
+      answer.outcome === 'APPLIED'
+        ? { kind: 'switch-answer', outcome: 'APPLIED', settlementDate: answer.settlementDate }
+        : { kind: 'switch-answer', outcome: 'DECLINED' },
+  });
+  logger.info('switch transfer settled', {
+    transferId: t.transferId,
+    switch: answer.outcome,
+    posted: settled.kind === 'commit',
+  });
+  return 'settled';
+}
+
+/** The message to the switch: the payee decrypted here only, the sender named as Circular 41 asks. */
+async function creditOf(services: Services, t: Transfer): Promise<CreditTransfer> {
+  const ring = await services.keyRing();
+  const payee = await ring.decrypt(t.payeeAccountEnc!);
+  const number = payee.slice(payee.indexOf(':') + 1);
+  const customer = await services.store.getCustomer(t.customerId);
+  const name = customer?.organization?.legalName ?? customer?.identity?.fullName ?? '';
+  return {
+    reference: t.transferId,
+    to: { institutionCode: t.counterparty!.institutionCode, number },
+    amount: t.amount,
+    sender: {
+      institutionCode: services.institutionCode,
+      name: asciiName(name),
+      maskedAccount: maskNumber(customer?.phoneNumber ?? t.walletId),
+    },
+    description: t.description ?? `Chuyen tien tu vi ${maskNumber(t.walletId)}`,
+  };
+}
+
+/** Switch messages carry names in upper-case ASCII, as NAPAS does. */
+const asciiName = (name: string) =>
+  name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toUpperCase();
 
 /** Transfers stuck in PROCESSING (a crash between the commit and the enqueue) go back to the queue. */
 export async function sweepStuckTransfers(services: Services, olderThanSeconds = 120): Promise<{ requeued: number }> {

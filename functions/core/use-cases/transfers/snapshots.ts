@@ -164,5 +164,6 @@ export function baseSnapshot(
     ...(items.paymentRequest ? { paymentRequest: items.paymentRequest } : {}),
     ...(items.original ? { original: items.original } : {}),
     ...(items.riskCase && !isScreeningCase(items.riskCase) ? { riskCase: items.riskCase } : {}),
+    ...(items.nameInquiry ? { nameInquiry: items.nameInquiry } : {}),
   };
 }
