@@ -7,6 +7,7 @@ import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { maskText } from '../functions/core/observability/mask.ts';
 import { type CapabilityName, capabilities, type Route, routes } from '../functions/routes.ts';
 import { runAs } from './table-grants.ts';
+import { type ConsoleSite, isConsolePath, serveConsole } from './console-site.ts';
 
 // The local stand-in for API Gateway + Lambda: an HTTP request becomes the same proxy event the
 // REST API sends, and the same handler answers it. Authentication mirrors the Cognito
@@ -65,6 +66,8 @@ export interface GatewayOptions {
    * path, status, milliseconds and the problem `code` of an error. None when absent.
    */
   requestLog?: (line: string) => void;
+  /** The operations console, served under /console/ (docs/operations.md). */
+  console?: ConsoleSite;
 }
 
 /** The line of one request: no query string and digits masked, so no personal data reaches the log. */
@@ -118,6 +121,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://local');
     const method = (req.method ?? 'GET').toUpperCase();
+    if (options.console && isConsolePath(url.pathname)) return serveConsole(res, method, url.pathname, options.console);
     const candidates = compiled.filter((r) => r.pattern.test(url.pathname));
     const route = candidates.find((r) => r.method === method);
     if (!route) return problem(res, 404, 'not-found', `No route ${method} ${url.pathname}.`);

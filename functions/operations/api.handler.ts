@@ -11,8 +11,8 @@ import {
 } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { ok } from '../core/http/result.ts';
-import { audited } from '../core/use-cases/audit.ts';
 import { opsWalletAnswer } from '../core/http/staff-answers.ts';
+import { audited } from '../core/use-cases/audit.ts';
 import { freezeWallet, unfreezeWallet } from '../core/use-cases/freeze-wallet.ts';
 import { reconcileSafeguarding } from '../core/use-cases/reconcile-safeguarding.ts';
 import { reconcileSwitch } from '../core/use-cases/reconcile-switch.ts';

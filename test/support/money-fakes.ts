@@ -20,8 +20,8 @@ import {
 import type { Customer } from '../../functions/core/domain/customer.ts';
 import { watchlistMacInput } from '../../functions/core/domain/identifiers.ts';
 import type { LawEnforcementRequest } from '../../functions/core/domain/law-enforcement.ts';
-import type { NameInquiry } from '../../functions/core/domain/name-inquiry.ts';
 import type { StatementEntry, SystemAccount } from '../../functions/core/domain/ledger.ts';
+import type { NameInquiry } from '../../functions/core/domain/name-inquiry.ts';
 import type { PaymentRequest } from '../../functions/core/domain/payment-request.ts';
 import { defaultRiskConfig, type RiskConfig } from '../../functions/core/domain/risk/config.ts';
 import type { RiskProfile } from '../../functions/core/domain/risk/profile.ts';
@@ -230,7 +230,10 @@ export class FakeSwitch implements SwitchPort {
   readonly sent: CreditTransfer[] = [];
   readonly statusCalls: string[] = [];
   readonly report = new Map<string, SettlementLine[]>();
-  readonly #operations = new Map<string, { outcome: 'APPLIED'; settlementDate: string } | { outcome: 'DECLINED'; reason: string }>();
+  readonly #operations = new Map<
+    string,
+    { outcome: 'APPLIED'; settlementDate: string } | { outcome: 'DECLINED'; reason: string }
+  >();
   constructor(private readonly clock: { now(): Date }) {}
 
   async nameInquiry(a: SwitchAccount): Promise<NameInquiryResult> {
@@ -251,7 +254,10 @@ export class FakeSwitch implements SwitchPort {
     const day = this.clock.now().toISOString().slice(0, 10);
     const applied = { outcome: 'APPLIED' as const, settlementDate: day };
     this.#operations.set(call.reference, applied);
-    this.report.set(day, [...(this.report.get(day) ?? []), { reference: call.reference, direction: 'OUT', amount: call.amount }]);
+    this.report.set(day, [
+      ...(this.report.get(day) ?? []),
+      { reference: call.reference, direction: 'OUT', amount: call.amount },
+    ]);
     return script === 'UNKNOWN' ? { outcome: 'UNKNOWN', reason: 'timeout' } : applied;
   }
   async status(reference: string) {

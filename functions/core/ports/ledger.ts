@@ -1,7 +1,7 @@
 import type { CommitPlan, StoredRefusal, SwitchRecord } from '../domain/commit-plan.ts';
 import type { Customer } from '../domain/customer.ts';
-import type { NameInquiry } from '../domain/name-inquiry.ts';
 import type { StatementEntry, SystemAccount } from '../domain/ledger.ts';
+import type { NameInquiry } from '../domain/name-inquiry.ts';
 import type { PaymentRequest } from '../domain/payment-request.ts';
 import type { RiskProfile } from '../domain/risk/profile.ts';
 import type { Case } from '../domain/risk-case.ts';

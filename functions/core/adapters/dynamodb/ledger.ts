@@ -8,8 +8,8 @@ import {
   type SwitchRecord,
 } from '../../domain/commit-plan.ts';
 import type { Customer } from '../../domain/customer.ts';
-import type { NameInquiry } from '../../domain/name-inquiry.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
+import type { NameInquiry } from '../../domain/name-inquiry.ts';
 import { Refusal } from '../../domain/refusals.ts';
 import type { RiskProfile } from '../../domain/risk/profile.ts';
 import type { Case } from '../../domain/risk-case.ts';
