@@ -79,9 +79,11 @@ export const handler = apiHandler('compliance', {
     answers: { 200: largeValueReportAnswer },
     handle: async ({ caller, query }) => {
       const report = await largeValueReport(container(), query.date);
-      // Filed under the report and under every wallet it shows.
+      // Filed under the report and under every wallet and customer it shows (their details in full).
       const wallets = report.items.flatMap((i) => (i.toWalletId ? [i.walletId, i.toWalletId] : [i.walletId]));
-      await audited(container(), caller, 'REPORT_READ', [auditSubjects.largeValueReport, ...wallets], {
+      const customers = report.items.flatMap((i) => [i.sender.customerId, i.receiver.customerId]);
+      const shown = [...wallets, ...customers].filter((s): s is string => s !== undefined);
+      await audited(container(), caller, 'REPORT_READ', [auditSubjects.largeValueReport, ...shown], {
         route: 'GET /v1/ops/reports/large-value',
         reason: `large-value report of ${query.date}`,
       });

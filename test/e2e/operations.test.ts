@@ -325,7 +325,28 @@ describe('large-value report (RULES.md §8)', () => {
       walletId: c.walletId,
       status: 'COMPLETED',
       completedAt: big.completedAt,
+      // Circular 27/2025: the full details of both parties, decrypted for compliance.
+      sender: {
+        kind: 'BANK_ACCOUNT',
+        customerId: c.customerId,
+        name: c.identity.fullName,
+        idNumber: c.identity.idNumber,
+        idType: 'CCCD',
+        accountNumber: c.account.accountNumber,
+        institution: c.account.bankCode,
+      },
+      receiver: {
+        kind: 'WALLET',
+        customerId: c.customerId,
+        name: c.identity.fullName,
+        idNumber: c.identity.idNumber,
+        idType: 'CCCD',
+        walletId: c.walletId,
+        institution: expect.any(String),
+      },
     });
+    // Reading those details is audited under the customer too.
+    expect((await auditOf(officer, c.customerId)).map((e) => e.action)).toContain('REPORT_READ');
     expectProblem(await ops(officer, 'GET', '/v1/ops/reports/large-value?date=yesterday'), 400, 'validation-failed');
   });
 });
