@@ -6,8 +6,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import { maskText } from '../functions/core/observability/mask.ts';
 import { type CapabilityName, capabilities, type Route, routes } from '../functions/routes.ts';
-import { runAs } from './table-grants.ts';
 import { type ConsoleSite, isConsolePath, serveConsole } from './console-site.ts';
+import { runAs } from './table-grants.ts';
 
 // The local stand-in for API Gateway + Lambda: an HTTP request becomes the same proxy event the
 // REST API sends, and the same handler answers it. Authentication mirrors the Cognito

@@ -1,3 +1,4 @@
+import { buildConsole, consoleBuildDir, consolePath } from '../console/site.ts';
 import { environmentVariables } from '../functions/resources.ts';
 import { type Capability, type CapabilityName, capabilities } from '../functions/routes.ts';
 import { startEngines } from './engines.ts';
@@ -8,6 +9,8 @@ import { runAs, watchTableAccess } from './table-grants.ts';
 
 export interface Runtime {
   url: string;
+  /** The operations console (`<url>/console/`). */
+  consoleUrl: string;
   env: Record<string, string>;
   /** Resolves once the after-commit consumer has handled everything committed before the call. */
   drain(): Promise<void>;
@@ -41,6 +44,17 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
       clientId: engines.env.USER_POOL_CLIENT_ID!,
       sandbox: engines.env.SANDBOX_ENABLED === 'true',
       ...(readable ? { requestLog: (line: string) => console.log(line) } : {}),
+      // The operations console, built by esbuild in a fraction of a second, on the same origin as the API.
+      console: {
+        dir: buildConsole(consoleBuildDir),
+        config: {
+          apiBaseUrl: '',
+          userPoolId: engines.env[environmentVariables.userPoolId]!,
+          userPoolClientId: engines.env[environmentVariables.userPoolClientId]!,
+          issuer: engines.env.COGNITO_ISSUER!,
+          stage: 'local',
+        },
+      },
     });
     for (const [name, capability] of Object.entries(capabilities) as [CapabilityName, Capability][]) {
       if (!capability.needs.walletStream) continue;
@@ -94,6 +108,7 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
   let stopping: Promise<void> | undefined;
   return {
     url: gateway.url,
+    consoleUrl: `${gateway.url}${consolePath}`,
     env: engines.env,
     drain: async () => {
       await Promise.all(streamPollers.map((p) => p.drain()));

@@ -16,6 +16,7 @@ const runtime = await startRuntime({ port }).catch((error: Error) => {
 });
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`Wallet local runtime ready at ${runtime.url} (started in ${seconds} s). Ctrl-C stops it.`);
+console.log(`Operations console: ${runtime.consoleUrl} (staff sign in there; POST /sandbox/operators makes one)`);
 
 let stopping = false;
 function shutdown(why: string) {
