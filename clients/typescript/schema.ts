@@ -1538,6 +1538,10 @@ export interface components {
                 monthlyCap: number;
                 /** @description integer VND */
                 monthlyUsed: number;
+                /** @description essential-service payments: their own monthly cap (Circular 41/2025) */
+                essentialCap: number;
+                /** @description integer VND */
+                essentialUsed: number;
                 /** @description the Hanoi calendar month, YYYY-MM */
                 month: string;
             };
@@ -3056,6 +3060,8 @@ export interface operations {
                     merchant?: {
                         displayName: string;
                         mcc: string;
+                        /** @enum {string} */
+                        essentialCategory?: "PUBLIC_SERVICE" | "ELECTRICITY" | "WATER" | "TELECOM" | "VEHICLE_FEES" | "TUITION" | "HOSPITAL" | "INSURANCE" | "LOAN_REPAYMENT";
                     };
                     devicePublicKey?: {
                         /** @constant */
@@ -4612,7 +4618,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a rule: `bank-link-required`, `idempotency-key-reused`, `insufficient-funds`, `monthly-limit-exceeded`, `name-inquiry-expired`, `payee-flagged`, `payee-not-found`, `payment-request-expired`, `refund-exceeds-payment`, `self-transfer`, `wallet-not-active` */
+            /** @description Refused by a rule: `bank-link-required`, `essential-limit-exceeded`, `idempotency-key-reused`, `insufficient-funds`, `monthly-limit-exceeded`, `name-inquiry-expired`, `payee-flagged`, `payee-not-found`, `payment-request-expired`, `refund-exceeds-payment`, `self-transfer`, `wallet-not-active` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4622,7 +4628,7 @@ export interface operations {
                         /** @constant */
                         status?: 422;
                         /** @enum {string} */
-                        code?: "bank-link-required" | "idempotency-key-reused" | "insufficient-funds" | "monthly-limit-exceeded" | "name-inquiry-expired" | "payee-flagged" | "payee-not-found" | "payment-request-expired" | "refund-exceeds-payment" | "self-transfer" | "wallet-not-active";
+                        code?: "bank-link-required" | "essential-limit-exceeded" | "idempotency-key-reused" | "insufficient-funds" | "monthly-limit-exceeded" | "name-inquiry-expired" | "payee-flagged" | "payee-not-found" | "payment-request-expired" | "refund-exceeds-payment" | "self-transfer" | "wallet-not-active";
                     };
                 };
             };
@@ -4937,7 +4943,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused by a rule: `bank-link-required`, `biometric-mismatch`, `insufficient-funds`, `monthly-limit-exceeded`, `payment-request-expired`, `refund-exceeds-payment`, `wallet-not-active` */
+            /** @description Refused by a rule: `bank-link-required`, `biometric-mismatch`, `essential-limit-exceeded`, `insufficient-funds`, `monthly-limit-exceeded`, `payment-request-expired`, `refund-exceeds-payment`, `wallet-not-active` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4947,7 +4953,7 @@ export interface operations {
                         /** @constant */
                         status?: 422;
                         /** @enum {string} */
-                        code?: "bank-link-required" | "biometric-mismatch" | "insufficient-funds" | "monthly-limit-exceeded" | "payment-request-expired" | "refund-exceeds-payment" | "wallet-not-active";
+                        code?: "bank-link-required" | "biometric-mismatch" | "essential-limit-exceeded" | "insufficient-funds" | "monthly-limit-exceeded" | "payment-request-expired" | "refund-exceeds-payment" | "wallet-not-active";
                     };
                 };
             };

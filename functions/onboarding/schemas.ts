@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
 import { z } from 'zod';
+import { essentialCategories } from '../core/domain/customer.ts';
 import { isCccdNumber } from '../core/domain/kyc.ts';
 import { passwordProblems } from '../core/domain/password.ts';
 import { consentPurposes } from '../core/domain/personal-data.ts';
@@ -114,7 +115,14 @@ export const organizationKyc = z.strictObject({
   tradingAddress: text(300),
   phoneNumber: z.string().regex(/^(\+84|0)\d{9,10}$/, 'a Vietnamese phone number'),
   legalRepresentative: z.strictObject(person),
-  merchant: z.strictObject({ displayName: text(100), mcc: z.string().regex(/^\d{4}$/, 'a 4-digit MCC') }).optional(),
+  merchant: z
+    .strictObject({
+      displayName: text(100),
+      mcc: z.string().regex(/^\d{4}$/, 'a 4-digit MCC'),
+      /** API.md v1.1 "Essential payments": payments to it count toward the 300M essential cap. */
+      essentialCategory: z.enum(essentialCategories).optional(),
+    })
+    .optional(),
   /** The representative's device, the one calling. */
   devicePublicKey: devicePublicKey.optional(),
 });

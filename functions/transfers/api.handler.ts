@@ -116,6 +116,7 @@ export const handler = apiHandler('transfers', {
       'payee-not-active',
       'insufficient-funds',
       'monthly-limit-exceeded',
+      'essential-limit-exceeded',
       'payee-flagged',
       'risk-blocked',
       'idempotency-key-reused',
@@ -148,6 +149,7 @@ export const handler = apiHandler('transfers', {
       'refund-exceeds-payment',
       'insufficient-funds',
       'monthly-limit-exceeded',
+      'essential-limit-exceeded',
       'wallet-busy',
     ],
     // Idempotent by the state machine: repeated after success, it answers the transfer as it is.

@@ -447,7 +447,9 @@ export async function anotherWallet(c: VerifiedCustomer): Promise<{ walletId: st
 let enterpriseSeq = randomInt(10_000_000, 89_999_999);
 
 /** A merchant: an organisation that passed KYC with `merchant`, with an ACTIVE wallet (its merchantId). */
-export async function merchant(): Promise<Customer & { walletId: string; merchantId: string }> {
+export async function merchant(
+  profile: { essentialCategory?: string } = {},
+): Promise<Customer & { walletId: string; merchantId: string }> {
   const c = await register();
   const rep = identity();
   const legalName = 'Công ty TNHH Phở Hà Nội';
@@ -461,7 +463,7 @@ export async function merchant(): Promise<Customer & { walletId: string; merchan
     tradingAddress: '12 Hàng Bông, Hoàn Kiếm, Hà Nội',
     phoneNumber: '02439876543',
     legalRepresentative: { ...rep, ekycAssertion: await assertion(rep) },
-    merchant: { displayName: 'Phở Hà Nội', mcc: '5812' },
+    merchant: { displayName: 'Phở Hà Nội', mcc: '5812', ...profile },
   });
   expect(r.json?.status, JSON.stringify(r.json)).toBe('VERIFIED');
   const w = await openWallet(c);
@@ -519,7 +521,13 @@ export async function expectLedgerConsistent(c: Customer, walletId: string): Pro
 }
 
 /** GET /v1/me `limits`. */
-export async function limitsOf(c: Customer): Promise<{ monthlyCap: number; monthlyUsed: number; month: string }> {
+export async function limitsOf(c: Customer): Promise<{
+  monthlyCap: number;
+  monthlyUsed: number;
+  essentialCap: number;
+  essentialUsed: number;
+  month: string;
+}> {
   const r = await as(c)('GET', '/v1/me');
   expect(r.status).toBe(200);
   return r.json.limits;

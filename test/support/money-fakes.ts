@@ -272,6 +272,10 @@ export class FakeSwitch implements SwitchPort {
 // ---------------------------------------------------------------------------------------------
 // the ledger
 
+/** A month counter's key in `InMemoryLedger.monthly`: `<customer>#<month>`, `#ESSENTIAL` for the essential cap. */
+const monthKeyOf = (m: { customerId: string; month: string; counter?: 'MONTHLY' | 'ESSENTIAL' }) =>
+  `${m.customerId}#${m.month}${m.counter === 'ESSENTIAL' ? '#ESSENTIAL' : ''}`;
+
 type Slot = { transfer: Transfer; index?: string } | { refusal: StoredRefusal };
 
 /** One wallet's statement entry as stored: numbered by the version it produced. */
@@ -342,7 +346,14 @@ export class InMemoryLedger implements Ledger {
       return severity ? [{ kind: w.kind, valueHash: w.valueHash, severity }] : [];
     });
     const monthly = k.monthly ? this.monthly.get(`${k.monthly.customerId}#${k.monthly.month}`) : undefined;
-    const items: MoneyItems = { wallets, monthlyUsed: monthly ?? 0, riskProfiles, watch };
+    const essential = k.monthly ? this.monthly.get(`${k.monthly.customerId}#${k.monthly.month}#ESSENTIAL`) : undefined;
+    const items: MoneyItems = {
+      wallets,
+      monthlyUsed: monthly ?? 0,
+      essentialUsed: essential ?? 0,
+      riskProfiles,
+      watch,
+    };
     const slot = k.transferId ? this.slots.get(k.transferId) : undefined;
     if (slot && 'refusal' in slot) items.refusal = clone(slot.refusal);
     else if (slot) items.transfer = clone(slot.transfer);
@@ -418,7 +429,7 @@ export class InMemoryLedger implements Ledger {
     }
     const m = plan.monthly;
     if (m && m.amount > 0) {
-      const used = this.monthly.get(`${m.customerId}#${m.month}`);
+      const used = this.monthly.get(monthKeyOf(m));
       if (used !== undefined && used > m.cap - m.amount) on.push(`monthly:${FAILED}`);
     }
     const c = plan.riskCase;
@@ -520,7 +531,7 @@ export class InMemoryLedger implements Ledger {
       this.systemEntries.push({ account: p.account, transferId: p.transferId, amount: p.amount, createdAt: plan.at });
     }
     if (plan.monthly) {
-      const key = `${plan.monthly.customerId}#${plan.monthly.month}`;
+      const key = monthKeyOf(plan.monthly);
       this.monthly.set(key, (this.monthly.get(key) ?? 0) + plan.monthly.amount);
     }
     const c = plan.riskCase;

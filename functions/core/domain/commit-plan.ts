@@ -95,8 +95,11 @@ export interface CommitPlan {
   transfer?: TransferWrite;
   wallets: WalletMove[];
   system: SystemMove[];
-  /** RULES.md §6 monthly cap: the customer's month total may not pass `cap`; negative gives room back. */
-  monthly?: { customerId: string; month: string; amount: number; cap: number };
+  /**
+   * RULES.md §6 monthly caps: the customer's month total may not pass `cap`; negative gives room
+   * back. `counter` names the cap: the 100M one, or the essential-payment one (Circular 41/2025).
+   */
+  monthly?: { customerId: string; month: string; amount: number; cap: number; counter?: 'MONTHLY' | 'ESSENTIAL' };
   /** A risk case opened by this commit, or the decision that closes one (only while OPEN). */
   riskCase?:
     | { open: Case }

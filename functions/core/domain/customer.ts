@@ -26,9 +26,29 @@ export interface OrganizationProfile {
   phoneNumber: string;
 }
 
+/**
+ * Essential services (Circular 40 Art. 26(2) as raised by Circular 41/2025; RULES.md §6): public
+ * services on the National Public Service Portal, electricity, water, telecoms, road-vehicle fees,
+ * tuition, hospital fees, insurance premiums and loan repayments to banks.
+ */
+export const essentialCategories = [
+  'PUBLIC_SERVICE',
+  'ELECTRICITY',
+  'WATER',
+  'TELECOM',
+  'VEHICLE_FEES',
+  'TUITION',
+  'HOSPITAL',
+  'INSURANCE',
+  'LOAN_REPAYMENT',
+] as const;
+export type EssentialCategory = (typeof essentialCategories)[number];
+
 export interface MerchantProfile {
   displayName: string;
   mcc: string;
+  /** Declared at KYC: payments to this merchant count toward the essential-payment cap only. */
+  essentialCategory?: EssentialCategory;
 }
 
 export interface Customer {
@@ -71,3 +91,9 @@ export const mayMoveMoney = (customer: Customer, today: string): boolean =>
 
 /** RULES.md §6, Circular 40 Art. 26: personal wallets move at most 100,000,000 VND a month. */
 export const monthlyCap = 100_000_000;
+
+/**
+ * RULES.md §6, Circular 40 Art. 26(2) as raised by Circular 41/2025: payments for essential
+ * services are outside the 100M cap and have their own, 300,000,000 VND per customer per month.
+ */
+export const essentialCap = 300_000_000;

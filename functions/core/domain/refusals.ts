@@ -42,6 +42,8 @@ export const refusalReasons = [
   'insufficient-funds',
   // RULES.md §6, Circular 40 Art. 26: 100,000,000 VND a month from personal wallets.
   'monthly-limit-exceeded',
+  // RULES.md §6, Circular 40 Art. 26(2) as raised by Circular 41/2025: essential payments, 300,000,000 VND a month.
+  'essential-limit-exceeded',
   // RULES.md §7: watch lists and the fraud controls.
   'payee-flagged',
   'risk-blocked',
@@ -138,6 +140,12 @@ export const refusals = {
       'monthly-limit-exceeded',
       'This would pass the 100,000,000 VND monthly limit of personal wallets (Circular 40 Art. 26).',
       { monthlyRemaining: Math.max(0, room) },
+    ),
+  essentialLimit: (room: number) =>
+    new Refusal(
+      'essential-limit-exceeded',
+      'This would pass the 300,000,000 VND monthly limit of essential-service payments (Circular 41/2025).',
+      { essentialRemaining: Math.max(0, room) },
     ),
   payeeFlagged: (transferId: string) =>
     new Refusal(

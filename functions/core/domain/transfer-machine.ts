@@ -31,9 +31,9 @@ import { featuresOf, type RiskInputs } from './risk/inputs.ts';
 import type { RiskCase } from './risk-case.ts';
 import {
   type Challenge,
+  capCounterOf,
   countersOn,
   countsTowardDailyTotals,
-  countsTowardMonthlyCap,
   type FirstAnswer,
   type Transfer,
   type TransferStatus,
@@ -72,6 +72,8 @@ export interface TransferSnapshot {
   link?: { status: 'ACTIVE' | 'REMOVED' };
   /** The customer's total toward this month's cap (RULES.md §6), 0 when nothing counted yet. */
   monthlyUsed: number;
+  /** The same toward the essential-payment cap (Circular 41/2025); absent: 0. */
+  essentialUsed?: number;
   /** At creation: the risk engine's inputs. */
   risk?: RiskInputs;
   /** At a case decision: the case. */
@@ -258,6 +260,7 @@ function create(s: TransferSnapshot, e: CreateEvent, config: RiskConfig): Decisi
     ...(r.linkId ? { linkId: r.linkId } : {}),
     ...(payee ? { toWalletId: payee.walletId, payeeCustomerId: payee.ownerId } : {}),
     ...(r.merchantId ? { merchantId: r.merchantId } : {}),
+    ...(r.type === 'PAYMENT' && payee?.essentialCategory ? { essentialCategory: payee.essentialCategory } : {}),
     ...(r.paymentRequestId ? { paymentRequestId: r.paymentRequestId } : {}),
     ...(r.originalTransferId ? { originalTransferId: r.originalTransferId } : {}),
     ...(r.type === 'EXTERNAL' && s.nameInquiry ? externalPayee(s.nameInquiry) : {}),
@@ -330,13 +333,24 @@ const answerOf = (refusal: Refusal): FirstAnswer => ({
   refusal: { reason: refusal.reason, detail: refusal.detail, facts: { ...refusal.facts } },
 });
 
-/** No overdraft (Circular 40), and the monthly cap of personal wallets (RULES.md §6). */
+/** No overdraft (Circular 40), and the monthly caps of personal wallets (RULES.md §6). */
 function fundsRefusal(s: TransferSnapshot, t: Transfer): Refusal | undefined {
   if (spends(t.type) && s.payer!.balance < t.amount) return refusals.insufficientFunds();
-  if (countsTowardMonthlyCap(t) && s.monthlyUsed + t.amount > monthlyCap) {
-    return refusals.monthlyLimit(monthlyCap - s.monthlyUsed);
+  const capped = capCounterOf(t);
+  if (capped?.counter === 'MONTHLY' && s.monthlyUsed + t.amount > capped.cap) {
+    return refusals.monthlyLimit(capped.cap - s.monthlyUsed);
+  }
+  const essentialUsed = s.essentialUsed ?? 0;
+  if (capped?.counter === 'ESSENTIAL' && essentialUsed + t.amount > capped.cap) {
+    return refusals.essentialLimit(capped.cap - essentialUsed);
   }
   return undefined;
+}
+
+/** The month's room a transfer took, given back (a rejected hold, a declined switch transfer). */
+function roomBack(t: Transfer, month: string): NonNullable<CommitPlan['monthly']> {
+  const capped = capCounterOf(t) ?? { counter: 'MONTHLY' as const, cap: monthlyCap };
+  return { customerId: t.customerId, month, amount: -t.amount, cap: capped.cap, counter: capped.counter };
 }
 
 /** A transfer that waits for its factors: created so, or (authorize) asked again for stronger ones. */
@@ -487,8 +501,9 @@ function post(
     ? { day: businessDay(s.now), group: t.group, next: countersAfter(counters, t.amount, actual) }
     : undefined;
   const month = businessMonth(s.now);
-  const monthly = countsTowardMonthlyCap(t)
-    ? { customerId: t.customerId, month, amount: t.amount, cap: monthlyCap }
+  const capped = capCounterOf(t);
+  const monthly = capped
+    ? { customerId: t.customerId, month, amount: t.amount, cap: capped.cap, counter: capped.counter }
     : undefined;
   const payerSide = (type: EntryType, counterparty?: string) => ({
     [payer.walletId]: {
@@ -671,9 +686,7 @@ function switchAnswer(s: TransferSnapshot, e: SwitchAnswer): Decision {
             },
           }
         : {}),
-      ...(!applied && t.monthCounted
-        ? { monthly: { customerId: t.customerId, month: t.monthCounted, amount: -t.amount, cap: monthlyCap } }
-        : {}),
+      ...(!applied && t.monthCounted ? { monthly: roomBack(t, t.monthCounted) } : {}),
     },
     transfer: { ...t, ...set },
   };
@@ -823,9 +836,7 @@ function rejected(s: TransferSnapshot, t: Transfer, at: string): Decision {
       })
     : { wallets: [], system: [] };
   const set: Partial<Transfer> = { status: 'REJECTED', failureCode: 'risk-rejected', completedAt: at };
-  const monthly = t.monthCounted
-    ? { monthly: { customerId: t.customerId, month: t.monthCounted, amount: -t.amount, cap: monthlyCap } }
-    : {};
+  const monthly = t.monthCounted ? { monthly: roomBack(t, t.monthCounted) } : {};
   return {
     kind: 'commit',
     plan: {

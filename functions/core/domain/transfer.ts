@@ -8,6 +8,7 @@ import type {
 } from './authentication-class.ts';
 import { requiredFactors } from './authentication-class.ts';
 import { businessDay } from './calendar.ts';
+import { type EssentialCategory, essentialCap, monthlyCap } from './customer.ts';
 import type { RefusalReason } from './refusals.ts';
 
 // Transfers and their life (API.md "Resources and status values"; TigerBeetle-style: the transfer
@@ -66,6 +67,8 @@ export interface Transfer {
   counterpartyKey?: string;
   /** EXTERNAL_IN: the switch's reference of the credit (EXTERNAL: the transfer id is the reference). */
   switchReference?: string;
+  /** PAYMENT to an essential-service merchant: counts toward the essential cap, not the monthly one. */
+  essentialCategory?: EssentialCategory;
   /** PAYMENT: the payment request it pays (payee and amount are the request's). */
   paymentRequestId?: string;
   /** REFUND: the merchant's COMPLETED payment it gives (part of) back. */
@@ -187,9 +190,32 @@ export const countsTowardMonthlyCap = (t: {
   type: TransferType;
   group: TransactionGroup;
   customerKind: string;
+  essentialCategory?: EssentialCategory;
 }): boolean =>
   t.customerKind === 'INDIVIDUAL' &&
-  ((t.type === 'P2P' && t.group === 'I.3') || t.type === 'PAYMENT' || t.type === 'EXTERNAL');
+  ((t.type === 'P2P' && t.group === 'I.3') || (t.type === 'PAYMENT' && !t.essentialCategory) || t.type === 'EXTERNAL');
+
+/**
+ * RULES.md §6, Circular 40 Art. 26(2) as raised by Circular 41/2025: payments from personal wallets
+ * to essential-service merchants count toward their own 300,000,000 VND monthly cap instead.
+ */
+export const countsTowardEssentialCap = (t: {
+  type: TransferType;
+  customerKind: string;
+  essentialCategory?: EssentialCategory;
+}): boolean => t.customerKind === 'INDIVIDUAL' && t.type === 'PAYMENT' && t.essentialCategory !== undefined;
+
+/** The month counter a transfer takes room from (and gives back when it does not go through), if any. */
+export function capCounterOf(t: Parameters<typeof countsTowardMonthlyCap>[0]): CapCounter | undefined {
+  if (countsTowardEssentialCap(t)) return { counter: 'ESSENTIAL', cap: essentialCap };
+  if (countsTowardMonthlyCap(t)) return { counter: 'MONTHLY', cap: monthlyCap };
+  return undefined;
+}
+
+export interface CapCounter {
+  counter: 'MONTHLY' | 'ESSENTIAL';
+  cap: number;
+}
 
 /** The transfer as the creating request was first answered (status and challenge of that moment). */
 export function firstView(t: Transfer): ReturnType<typeof transferView> {

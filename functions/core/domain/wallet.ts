@@ -1,5 +1,7 @@
 // Wallet states (API.md). A wallet moves no money until it is linked to its owner's own bank
 // account or card (RULES.md §6, Decree 52 Art. 6).
+import type { EssentialCategory } from './customer.ts';
+
 export type WalletStatus = 'PENDING_LINK' | 'ACTIVE' | 'LOCKED' | 'FROZEN' | 'CLOSED';
 
 export interface Wallet {
@@ -9,6 +11,8 @@ export interface Wallet {
   ownerKind: 'INDIVIDUAL' | 'ORGANIZATION';
   /** A merchant's wallet receives PAYMENTs (its id is the `merchantId`). */
   merchant: boolean;
+  /** An essential-service merchant's wallet (its owner's KYC declaration): payments to it count toward the essential cap. */
+  essentialCategory?: EssentialCategory;
   status: WalletStatus;
   balance: number;
   currency: 'VND';

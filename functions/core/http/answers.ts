@@ -158,6 +158,8 @@ export const meAnswer = named(
     limits: z.strictObject({
       monthlyCap: vnd,
       monthlyUsed: vnd,
+      essentialCap: vnd.describe('essential-service payments: their own monthly cap (Circular 41/2025)'),
+      essentialUsed: vnd,
       month: z.string().describe('the Hanoi calendar month, YYYY-MM'),
     }),
   }),

@@ -31,6 +31,7 @@ export const answers = {
   'self-transfer': { status: 422, code: 'self-transfer' },
   'insufficient-funds': { status: 422, code: 'insufficient-funds' },
   'monthly-limit-exceeded': { status: 422, code: 'monthly-limit-exceeded' },
+  'essential-limit-exceeded': { status: 422, code: 'essential-limit-exceeded' },
   'payee-flagged': { status: 422, code: 'payee-flagged' },
   'risk-blocked': { status: 403, code: 'risk-blocked' },
   'authentication-required': { status: 400, code: 'authentication-required' },

@@ -46,6 +46,8 @@ export interface MoneyItems {
   wallets: Record<string, Wallet>;
   link?: BankLink;
   monthlyUsed: number;
+  /** The month's total toward the essential-payment cap (read with `monthly`). */
+  essentialUsed: number;
   riskProfiles: Record<string, RiskProfile | undefined>;
   signIn?: { recentFailures?: number; lastFailureAt?: string };
   watch: { kind: WatchlistKind; valueHash: string; severity: WatchlistSeverity }[];

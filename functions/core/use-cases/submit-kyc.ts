@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint } from 'jose';
 import { businessDay } from '../domain/calendar.ts';
-import type { Customer, StoredIdentity } from '../domain/customer.ts';
+import type { Customer, MerchantProfile, StoredIdentity } from '../domain/customer.ts';
 import type { DeviceProof } from '../domain/device.ts';
 import {
   biometricProblems,
@@ -35,7 +35,7 @@ export type KycInput = (
       tradingAddress: string;
       phoneNumber: string;
       legalRepresentative: PersonInput;
-      merchant?: { displayName: string; mcc: string };
+      merchant?: MerchantProfile;
     }
 ) & {
   /** The calling device's public key (an organisation's: its representative's device), bound with a DPoP proof. */

@@ -13,6 +13,7 @@ export async function openWallet({ store, wallets, clock }: Services, customerId
     ownerId: customerId,
     ownerKind: customer.kind,
     merchant: customer.merchant !== undefined && customer.merchant !== null,
+    ...(customer.merchant?.essentialCategory ? { essentialCategory: customer.merchant.essentialCategory } : {}),
     status: 'PENDING_LINK' as const,
     balance: 0,
     version: 0,

@@ -231,7 +231,10 @@ export function monthlyItem(table: string, m: NonNullable<CommitPlan['monthly']>
     item: {
       Update: {
         TableName: table,
-        Key: keys.monthlyUsage(m.customerId, m.month),
+        Key:
+          m.counter === 'ESSENTIAL'
+            ? keys.essentialUsage(m.customerId, m.month)
+            : keys.monthlyUsage(m.customerId, m.month),
         UpdateExpression: 'ADD used :amount',
         // No arithmetic in conditions: the room left is computed here (DESIGN.md). Giving room
         // back (a rejected hold) needs none.

@@ -18,6 +18,11 @@ export const keys = {
   }),
   /** The customer's running total for the monthly cap (RULES.md §6), one item per month. */
   monthlyUsage: (customerId: string, month: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: `MONTHLY#${month}` }),
+  /** The month's total toward the essential-payment cap (RULES.md §6, Circular 41/2025). */
+  essentialUsage: (customerId: string, month: string): Key => ({
+    pk: `CUSTOMER#${customerId}`,
+    sk: `ESSENTIAL#${month}`,
+  }),
   signInGuard: (phoneNumber: string): Key => ({ pk: `SIGNIN#${phoneNumber}`, sk: 'SIGNIN' }),
   /** A customer's SMS OTP factor: wrong entries counted across all challenges (API.md v1.1). */
   otpGuard: (customerId: string): Key => ({ pk: `CUSTOMER#${customerId}`, sk: 'GUARD#OTP' }),

@@ -80,7 +80,11 @@ function keysOf(k: MoneyKeys): { tag: string; key: Key }[] {
   if (k.device) wanted.push({ tag: 'device', key: keys.device(k.device.customerId, k.device.deviceId) });
   for (const id of new Set(k.walletIds ?? [])) wanted.push({ tag: `wallet:${id}`, key: keys.wallet(id) });
   if (k.link) wanted.push({ tag: 'link', key: keys.link(k.link.walletId, k.link.linkId) });
-  if (k.monthly) wanted.push({ tag: 'monthly', key: keys.monthlyUsage(k.monthly.customerId, k.monthly.month) });
+  if (k.monthly) {
+    // Both caps of the month: which one a payment counts toward depends on its payee, read alongside.
+    wanted.push({ tag: 'monthly', key: keys.monthlyUsage(k.monthly.customerId, k.monthly.month) });
+    wanted.push({ tag: 'essential', key: keys.essentialUsage(k.monthly.customerId, k.monthly.month) });
+  }
   for (const id of new Set(k.riskProfiles ?? [])) wanted.push({ tag: `profile:${id}`, key: keys.riskProfile(id) });
   if (k.signInPhone) wanted.push({ tag: 'signin', key: keys.signInGuard(k.signInPhone) });
   for (const w of k.watch ?? [])
@@ -132,6 +136,7 @@ export class DynamoLedger implements Ledger {
     const items: MoneyItems = {
       wallets,
       monthlyUsed: (byTag.get('monthly')?.used as number | undefined) ?? 0,
+      essentialUsed: (byTag.get('essential')?.used as number | undefined) ?? 0,
       riskProfiles,
       watch,
     };

@@ -114,7 +114,10 @@ export function merged(first: MoneyItems, again: MoneyItems, keys: MoneyKeys): M
     if (again.transfer) out.transfer = again.transfer;
     if (again.refusal) out.refusal = again.refusal;
   }
-  if (keys.monthly) out.monthlyUsed = again.monthlyUsed;
+  if (keys.monthly) {
+    out.monthlyUsed = again.monthlyUsed;
+    out.essentialUsed = again.essentialUsed;
+  }
   if (keys.caseId) {
     delete out.riskCase;
     if (again.riskCase) out.riskCase = again.riskCase;
@@ -161,6 +164,7 @@ export function baseSnapshot(
     ...(payeeId && items.wallets[payeeId] ? { payee: items.wallets[payeeId] } : {}),
     ...(items.link ? { link: { status: items.link.status } } : {}),
     monthlyUsed: items.monthlyUsed,
+    essentialUsed: items.essentialUsed,
     ...(items.paymentRequest ? { paymentRequest: items.paymentRequest } : {}),
     ...(items.original ? { original: items.original } : {}),
     ...(items.riskCase && !isScreeningCase(items.riskCase) ? { riskCase: items.riskCase } : {}),
