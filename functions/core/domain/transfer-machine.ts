@@ -31,6 +31,7 @@ import { featuresOf, type RiskInputs } from './risk/inputs.ts';
 import type { RiskCase } from './risk-case.ts';
 import {
   type Challenge,
+  type CapCounter,
   capCounterOf,
   countersOn,
   countsTowardDailyTotals,
@@ -350,8 +351,11 @@ function fundsRefusal(s: TransferSnapshot, t: Transfer): Refusal | undefined {
 /** The month's room a transfer took, given back (a rejected hold, a declined switch transfer). */
 function roomBack(t: Transfer, month: string): NonNullable<CommitPlan['monthly']> {
   const capped = capCounterOf(t) ?? { counter: 'MONTHLY' as const, cap: monthlyCap };
-  return { customerId: t.customerId, month, amount: -t.amount, cap: capped.cap, counter: capped.counter };
+  return { customerId: t.customerId, month, amount: -t.amount, cap: capped.cap, ...essentialCounter(capped) };
 }
+
+/** Plans name the counter only when it is the essential one (the 100M cap's plans stay as they were). */
+const essentialCounter = (c: CapCounter) => (c.counter === 'ESSENTIAL' ? { counter: 'ESSENTIAL' as const } : {});
 
 /** A transfer that waits for its factors: created so, or (authorize) asked again for stronger ones. */
 function challenge(s: TransferSnapshot, t: Transfer, cls: AuthenticationClass, mode: 'create' | 'authorize'): Decision {
@@ -503,7 +507,7 @@ function post(
   const month = businessMonth(s.now);
   const capped = capCounterOf(t);
   const monthly = capped
-    ? { customerId: t.customerId, month, amount: t.amount, cap: capped.cap, counter: capped.counter }
+    ? { customerId: t.customerId, month, amount: t.amount, cap: capped.cap, ...essentialCounter(capped) }
     : undefined;
   const payerSide = (type: EntryType, counterparty?: string) => ({
     [payer.walletId]: {
