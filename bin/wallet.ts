@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The CDK app: for the stage chosen with `-c stage=<sandbox|production>` (sandbox by default), a
-// stateful stack (keys, tables, queue, user pool) and a stateless stack (functions, API), both
-// checked by cdk-nag's AwsSolutions pack, whose findings fail `cdk synth`.
+// stateful stack (keys, tables, queue, user pool), a stateless stack (functions, API) and the
+// operations console's stack (S3, CloudFront), all checked by cdk-nag's AwsSolutions pack, whose
+// findings fail `cdk synth`.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfig } from '../lib/config/index.ts';
+import { ConsoleStack } from '../lib/stacks/console-stack.ts';
 import { StatefulStack } from '../lib/stacks/stateful-stack.ts';
 import { StatelessStack } from '../lib/stacks/stateless-stack.ts';
 
@@ -43,6 +45,18 @@ const stateless = new StatelessStack(app, `Wallet-${config.stage}-Stateless`, {
   terminationProtection: config.deletionProtection,
 });
 stateless.addStackDependency(stateful, 'functions use the tables, queue, keys and user pool');
+
+// The operations console: S3 and CloudFront, the staff's API paths sent on to the REST API.
+const consoleStack = new ConsoleStack(app, `Wallet-${config.stage}-Console`, {
+  config,
+  env,
+  tags,
+  resources: stateful.resources,
+  restApi: stateless.api.restApi,
+  description: `Wallet ${config.stage}: the operations console (S3, CloudFront)`,
+  terminationProtection: config.deletionProtection,
+});
+consoleStack.addStackDependency(stateless, 'CloudFront sends the staff API paths to the REST API');
 
 // cdk-nag v3 is a policy-validation plugin (it replaced the v2 aspect): violations that are not
 // acknowledged with a reason fail the synth.

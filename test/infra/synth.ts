@@ -10,6 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Capability } from '#functions/routes.ts';
 import { loadConfig, type StageConfig, type StageName } from '../../lib/config/index.ts';
 import type { ApiRoute } from '../../lib/constructs/api.ts';
+import { ConsoleStack } from '../../lib/stacks/console-stack.ts';
 import { StatefulStack } from '../../lib/stacks/stateful-stack.ts';
 import { StatelessStack } from '../../lib/stacks/stateless-stack.ts';
 
@@ -32,6 +33,7 @@ export interface SynthesizedStage {
   readonly config: StageConfig;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  readonly console: ConsoleStack;
 }
 
 export function buildStage(stage: StageName, options: StageOptions = {}): SynthesizedStage {
@@ -50,8 +52,15 @@ export function buildStage(stage: StageName, options: StageOptions = {}): Synthe
     ...(options.routes ? { routes: options.routes } : {}),
   });
   stateless.addStackDependency(stateful);
+  const site = new ConsoleStack(app, `Wallet-${stage}-Console`, {
+    config,
+    env,
+    resources: stateful.resources,
+    restApi: stateless.api.restApi,
+  });
+  site.addStackDependency(stateless);
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { app, config, stateful, stateless };
+  return { app, config, stateful, stateless, console: site };
 }
 
 export const templatesOf = (stage: SynthesizedStage) => ({
