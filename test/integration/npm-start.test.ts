@@ -60,8 +60,19 @@ describe('npm start', () => {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let printed = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      printed += d.toString();
+    });
     const url = await waitForReady(child);
     expect((await fetch(`${url}/health`)).status).toBe(200);
+    // The operations console: its URL printed, the page served with its security headers and config.json.
+    const page = await fetch(`${url}/console/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await page.text()).toContain('<script type="module" src="app.js">');
+    expect(await (await fetch(`${url}/console/config.json`)).json()).toMatchObject({ apiBaseUrl: '', stage: 'local' });
+    await expect.poll(() => printed).toContain(`Operations console: ${url}/console/`);
 
     const tree = descendants(child.pid!);
     const commands = tree.map((pid) => {
