@@ -259,11 +259,36 @@ const en: Record<Key, string> = {
 };
 
 export type Lang = 'vi' | 'en';
+
+/** The problems staff meet most, in each language; any other shows the API's own words. */
+export const problemTexts: Record<Lang, Partial<Record<string, string>>> = {
+  vi: {
+    unauthenticated: 'Số điện thoại hoặc mật khẩu không đúng.',
+    'too-many-attempts': 'Đăng nhập bị khóa tạm thời do nhập sai mật khẩu nhiều lần.',
+    'session-expired': 'Phiên đã hết hạn, vui lòng đăng nhập lại.',
+    forbidden: 'Nhóm của bạn không được phép thực hiện thao tác này.',
+    'not-found': 'Không tìm thấy.',
+    'validation-failed': 'Dữ liệu nhập chưa hợp lệ.',
+    'case-decided': 'Hồ sơ này đã được quyết định.',
+    'wallet-not-frozen': 'Ví không ở trạng thái phong tỏa.',
+    'wallet-not-active': 'Ví không thể thực hiện thao tác này.',
+    'subject-not-found': 'Không tìm thấy đối tượng của yêu cầu.',
+    'subject-mismatch': 'Các thông tin định danh thuộc về những khách hàng khác nhau.',
+  },
+  en: {
+    unauthenticated: 'The phone number or password is wrong.',
+    'too-many-attempts': 'Sign-in is locked for a while after repeated wrong passwords.',
+    'session-expired': 'The session has ended: please sign in again.',
+    forbidden: 'Your group may not do this.',
+  },
+};
 export const dictionaries: Record<Lang, Record<Key, string>> = { vi, en };
 
 export interface I18n {
   lang: Lang;
   t: (key: Key) => string;
+  /** A problem `code` in this language, when the console knows it. */
+  problem: (code: string) => string | undefined;
   money: (vnd: number) => string;
   time: (iso: string) => string;
 }
@@ -280,6 +305,7 @@ export function i18n(lang: Lang): I18n {
   return {
     lang,
     t: (key) => dictionaries[lang][key],
+    problem: (code) => problemTexts[lang][code],
     money: (vnd) => money.format(vnd),
     time: (iso) => time.format(new Date(iso)),
   };

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { problemText } from './api.ts';
+import { problemText, WalletProblem } from './api.ts';
 import { useI18n } from './i18n.ts';
 
 /** A labelled form control: the label names the control for screen readers. */
@@ -19,11 +19,12 @@ export function Field(props: { id: string; label: string; children: ComponentChi
 }
 
 export function ErrorBox({ error }: { error: unknown }) {
-  const { t } = useI18n();
+  const { t, problem } = useI18n();
   if (!error) return null;
+  const known = error instanceof WalletProblem ? problem(error.code) : undefined;
   return (
     <p class="error" role="alert">
-      <strong>{t('error')}:</strong> {problemText(error)}
+      <strong>{t('error')}:</strong> {known ? `${known} (${(error as WalletProblem).code})` : problemText(error)}
     </p>
   );
 }
