@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { answer, type ConsoleApi, type Schemas } from '../api.ts';
-import { download, toCsv } from '../csv.ts';
+import { toCsv } from '../csv.ts';
+import { download } from '../download.ts';
 import { useI18n } from '../i18n.ts';
 import { Code, ErrorBox, Field, Table, useAction, useLoad } from '../ui.tsx';
 
