@@ -60,6 +60,8 @@ export const walletStreamFilters = [
   { eventNames: ['INSERT'], partitionKeyPrefix: 'WALLET#', sortKey: { prefix: 'ENTRY#' } },
   // Payment requests the expiry sweep ended: `payment-request.expired` webhooks (API.md v1.1).
   { eventNames: ['MODIFY'], partitionKeyPrefix: 'PAYREQ#', sortKey: { equals: 'PAYREQ' } },
+  // Credits into a busy wallet's inbox (`WALLET#<id>#INBOX#<s>` / `CREDIT#…`): its sweeper is asked to fold them in.
+  { eventNames: ['INSERT'], partitionKeyPrefix: 'WALLET#', sortKey: { prefix: 'CREDIT#' } },
 ] as const;
 
 /** Idempotency-Key records, in the shape Powertools' DynamoDB persistence layer expects. */
@@ -102,7 +104,16 @@ export interface QueueDefinition {
   /** Receives before a message is moved to the dead-letter queue. */
   readonly maxReceiveCount: number;
   readonly retentionDays: number;
+  /**
+   * A FIFO queue: one consumer at a time per message group, in order (its physical name gets the
+   * `.fifo` suffix SQS requires, its dead-letter queue too).
+   */
+  readonly fifo?: boolean;
 }
+
+/** The physical name of a queue (`fifo` queues end in `.fifo`), given its base (`<stage>-<name>` in AWS). */
+export const queueName = (queue: QueueDefinition, base: string = queue.name): string =>
+  queue.fifo ? `${base}.fifo` : base;
 
 /** Bank settlement: top-ups and withdrawals wait here for the bank leg. */
 export const settlementQueue = {
@@ -124,7 +135,20 @@ export const webhookQueue = {
   retentionDays: 4,
 } as const satisfies QueueDefinition;
 
-export const queues = [settlementQueue, webhookQueue] as const;
+/**
+ * Busy wallets' sweeps (functions/core/domain/inbox.ts): one message group per wallet, so that one
+ * sweeper at a time folds a wallet's inbox. Fed by the after-commit consumer from inbox inserts; a
+ * sweep that kept failing lands in the dead-letter queue, with its alarm.
+ */
+export const sweepQueue = {
+  name: 'inbox-sweeps',
+  visibilityTimeoutSeconds: 60,
+  maxReceiveCount: 5,
+  retentionDays: 4,
+  fifo: true,
+} as const satisfies QueueDefinition;
+
+export const queues = [settlementQueue, webhookQueue, sweepQueue] as const;
 
 /** Customers sign in with their phone number; staff are users of the same pool in groups. */
 export const userPool = {
@@ -193,6 +217,8 @@ export const environmentVariables = {
   /** Merchant webhooks: the delivery queue and its dead-letter queue (API.md v1.1). */
   webhookQueueUrl: 'WEBHOOK_QUEUE_URL',
   webhookDeadLetterUrl: 'WEBHOOK_DLQ_URL',
+  /** Busy wallets' sweeps: the FIFO queue, one message group per wallet (docs/merchants.md). */
+  sweepQueueUrl: 'SWEEP_QUEUE_URL',
   /** The provider's six-digit code as VietQR acquirer (stage configuration). */
   vietQrAcquirerId: 'VIETQR_ACQUIRER_ID',
   /** `loopback` in the local runtime only: webhooks may go to http://127.0.0.1 there. */

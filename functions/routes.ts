@@ -23,6 +23,7 @@ export type CapabilityName =
   | 'settlement'
   | 'settlementSweeper'
   | 'moneyEvents'
+  | 'inboxSweeper'
   | 'operations'
   | 'riskCases'
   | 'compliance'
@@ -129,6 +130,11 @@ export interface Capability {
      * a delivery given up on to the dead-letter queue).
      */
     readonly webhookQueue?: 'send' | 'consume';
+    /**
+     * Busy wallets' sweeps (a FIFO queue, one message group per wallet): `send` (the after-commit
+     * consumer asks for them); `consume` (the sweeper: receives, and asks again when time ran out).
+     */
+    readonly sweepQueue?: 'send' | 'consume';
     /** The key the switch signs its messages with (Secrets Manager: GetSecretValue on that secret only). */
     readonly switchSecret?: boolean;
   };
@@ -211,7 +217,21 @@ export const capabilities: Record<CapabilityName, Capability> = {
     // wallet read for a notice.
     // Merchants' webhooks: their settings read in a batch, each event's delivery filed once (a
     // conditional PutItem) and queued.
-    needs: { walletTable: ['GetItem', 'BatchGetItem', 'PutItem'], walletStream: true, sms: true, webhookQueue: 'send' },
+    // Busy wallets' inbox credits: their sweeps asked for on the FIFO queue.
+    needs: {
+      walletTable: ['GetItem', 'BatchGetItem', 'PutItem'],
+      walletStream: true,
+      sms: true,
+      webhookQueue: 'send',
+      sweepQueue: 'send',
+    },
+  },
+  inboxSweeper: {
+    // A busy wallet's inbox folded into its balance (functions/core/domain/inbox.ts), one wallet per
+    // message group: the wallet read in a batch, its inbox shards queried, then one transaction
+    // updating the wallet, putting an entry and deleting the credit for each credit of the batch.
+    entry: 'functions/money-events/sweep.handler.ts',
+    needs: { walletTable: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'], sweepQueue: 'consume' },
   },
   settlementSweeper: {
     entry: 'functions/settlement/sweeper.handler.ts',
@@ -484,6 +504,7 @@ export const routes: readonly Route[] = [
   { method: 'GET', path: '/v1/ops/wallets/{walletId}', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/wallets/{walletId}/freeze', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/wallets/{walletId}/unfreeze', capability: 'operations', access: 'operators' },
+  { method: 'PUT', path: '/v1/ops/wallets/{walletId}/inbox', capability: 'operations', access: 'operators' },
   { method: 'POST', path: '/v1/ops/law-enforcement-requests', capability: 'compliance', access: 'compliance' },
   {
     method: 'GET',

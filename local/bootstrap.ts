@@ -25,9 +25,11 @@ import {
   idempotencyTable,
   type KeyAttribute,
   type QueueDefinition,
+  queueName,
   queues,
   sandboxBankTable,
   settlementQueue,
+  sweepQueue,
   type TableDefinition,
   tables,
   userPool,
@@ -54,7 +56,7 @@ export function localTableName(table: TableDefinition): string {
 }
 
 export function deadLetterQueueName(queue: QueueDefinition): string {
-  return `${queue.name}-dlq`;
+  return queueName(queue, `${queue.name}-dlq`);
 }
 
 function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] {
@@ -111,10 +113,15 @@ async function createTable(client: DynamoDBClient, table: TableDefinition): Prom
 
 /** A queue and its dead-letter queue from a definition (exported for tests that need their own). */
 export async function createQueue(client: SQSClient, queue: QueueDefinition): Promise<{ url: string; dlqUrl: string }> {
+  // A FIFO queue's dead letters go to a FIFO queue (SQS requires it); deduplication by content there.
+  const fifo = queue.fifo ? { FifoQueue: 'true' } : {};
   const dlq = await client.send(
     new CreateQueueCommand({
       QueueName: deadLetterQueueName(queue),
-      Attributes: { MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS) },
+      Attributes: {
+        MessageRetentionPeriod: String(DLQ_RETENTION_SECONDS),
+        ...(queue.fifo ? { ...fifo, ContentBasedDeduplication: 'true' } : {}),
+      },
     }),
   );
   const dlqUrl = dlq.QueueUrl!;
@@ -125,8 +132,9 @@ export async function createQueue(client: SQSClient, queue: QueueDefinition): Pr
   if (!deadLetterTargetArn) throw new Error(`no QueueArn for ${deadLetterQueueName(queue)}`);
   const created = await client.send(
     new CreateQueueCommand({
-      QueueName: queue.name,
+      QueueName: queueName(queue),
       Attributes: {
+        ...fifo,
         VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
         MessageRetentionPeriod: String(queue.retentionDays * 24 * 60 * 60),
         RedrivePolicy: JSON.stringify({ deadLetterTargetArn, maxReceiveCount: String(queue.maxReceiveCount) }),
@@ -199,6 +207,8 @@ export async function bootstrapResources(endpoints: EngineEndpoints): Promise<Re
     if (!settlement) throw new Error(`queue ${settlementQueue.name} was not created`);
     const webhooks = new Map(queueUrls).get(webhookQueue.name);
     if (!webhooks) throw new Error(`queue ${webhookQueue.name} was not created`);
+    const sweeps = new Map(queueUrls).get(sweepQueue.name);
+    if (!sweeps) throw new Error(`queue ${sweepQueue.name} was not created`);
     const issuer = `${endpoints.cognito}/${pool.poolId}`;
     return {
       [environmentVariables.stage]: 'local',
@@ -210,6 +220,8 @@ export async function bootstrapResources(endpoints: EngineEndpoints): Promise<Re
       SETTLEMENT_DLQ_URL: settlement.dlqUrl,
       [environmentVariables.webhookQueueUrl]: webhooks.url,
       [environmentVariables.webhookDeadLetterUrl]: webhooks.dlqUrl,
+      [environmentVariables.sweepQueueUrl]: sweeps.url,
+      SWEEP_DLQ_URL: sweeps.dlqUrl,
       // Tests receive webhooks on http://127.0.0.1 (API.md v1.1: allowed in the local runtime only).
       [environmentVariables.webhookUrlPolicy]: 'loopback',
       [environmentVariables.userPoolId]: pool.poolId,

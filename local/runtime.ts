@@ -100,6 +100,21 @@ export async function startRuntime(options: { port: number }): Promise<Runtime> 
         }),
       );
     }
+    // Busy wallets' sweeps: the sweeper on its FIFO queue (one wallet's messages to one consumer at a time).
+    for (const [name, capability] of Object.entries(capabilities) as [CapabilityName, Capability][]) {
+      if (capability.needs.sweepQueue !== 'consume') continue;
+      const entry = new URL(`../${capability.entry}`, import.meta.url).href;
+      pollers.push(
+        startPoller({
+          queueUrl: engines.env[environmentVariables.sweepQueueUrl]!,
+          handler: async () => {
+            const { handler } = (await import(entry)) as { handler: SqsHandler };
+            return (event, context) => runAs(name, () => handler(event, context));
+          },
+          onError: (error) => console.error('sweep poller', error),
+        }),
+      );
+    }
   } catch (error) {
     await gateway?.close();
     await engines.stop();

@@ -536,6 +536,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/wallets/{walletId}/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Spread a busy wallet's credits over inbox shards (0: back to the wallet itself) */
+        put: operations["putOpsWalletsWalletIdInbox"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/ops/law-enforcement-requests": {
         parameters: {
             query?: never;
@@ -1152,7 +1169,7 @@ export interface components {
                 actor: string;
                 actorGroups: string[];
                 /** @enum {string} */
-                action: "WALLET_FREEZE" | "WALLET_UNFREEZE" | "WATCHLIST_IMPORT" | "WATCHLIST_SCREENING" | "CASE_DECISION" | "CASES_READ" | "LAW_ENFORCEMENT_REQUEST" | "LAW_ENFORCEMENT_REQUEST_READ" | "REPORT_READ" | "RECONCILIATION_READ" | "AUDIT_READ" | "PHONE_CHANGE" | "SUSPICIOUS_TRANSACTION_REPORT" | "DATA_ERASURE" | "DATA_REQUESTS_READ" | "RETAINED_DATA_READ" | "RETENTION_DELETE" | "STAFF_SIGN_IN" | "STAFF_SIGN_IN_REFUSED" | "WALLET_READ";
+                action: "WALLET_FREEZE" | "WALLET_UNFREEZE" | "WATCHLIST_IMPORT" | "WATCHLIST_SCREENING" | "CASE_DECISION" | "CASES_READ" | "LAW_ENFORCEMENT_REQUEST" | "LAW_ENFORCEMENT_REQUEST_READ" | "REPORT_READ" | "RECONCILIATION_READ" | "AUDIT_READ" | "PHONE_CHANGE" | "SUSPICIOUS_TRANSACTION_REPORT" | "DATA_ERASURE" | "DATA_REQUESTS_READ" | "RETAINED_DATA_READ" | "RETENTION_DELETE" | "STAFF_SIGN_IN" | "STAFF_SIGN_IN_REFUSED" | "WALLET_READ" | "WALLET_INBOX_CONFIG";
                 subject: string;
                 subjects: string[];
                 purpose: {
@@ -1586,6 +1603,19 @@ export interface components {
              * @description an ISO 8601 instant (UTC in answers)
              */
             createdAt: string;
+            /** @description a busy wallet's inbox: its shards and the credits waiting to be folded in (counted in `balance`) */
+            inbox?: {
+                /** @description the shards new credits go to (0: the wallet takes them itself) */
+                shards: number;
+                /** @description VND waiting in the inbox, part of the balance, not spendable yet */
+                pendingCredits: number;
+                pendingCount: number;
+                /**
+                 * Format: date-time
+                 * @description when the oldest waiting credit was committed
+                 */
+                oldestPendingAt?: string;
+            };
             /** @description every freeze and unfreeze order, oldest first */
             orders: {
                 orderId: string;
@@ -1609,6 +1639,13 @@ export interface components {
                  */
                 at: string;
             }[];
+        };
+        /** @description A busy wallet's inbox configuration (docs/merchants.md). */
+        OpsWalletInbox: {
+            walletId: string;
+            inboxShards: number;
+            /** @description the most shards it ever had: where credits may still wait */
+            inboxShardsSeen: number;
         };
         /** @description A payment request (dynamic QR): OPEN until paid or expired. */
         PaymentRequest: {
@@ -1854,11 +1891,14 @@ export interface components {
             due: number;
             expired: number;
         } | components["schemas"]["SwitchReconciliation"];
-        /** @description How far the after-commit consumer got on a wallet. */
+        /** @description How far the after-commit consumer got on a wallet, and what waits in its inbox for the sweeper. */
         SandboxMoneyEvents: {
             walletId: string;
             walletVersion: number;
             learntVersion: number;
+            /** @description credits waiting in a busy wallet's inbox, not folded in yet (VND) */
+            pendingCredits: number;
+            pendingCount: number;
         };
         /** @description A staff user, signed in. */
         SandboxOperator: {
@@ -6999,6 +7039,168 @@ export interface operations {
                         status?: 422;
                         /** @enum {string} */
                         code?: "idempotency-key-reused";
+                    };
+                };
+            };
+            /** @description Too many requests: `rate-limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 429;
+                        /** @enum {string} */
+                        code?: "rate-limited";
+                    };
+                };
+            };
+            /** @description Internal error: `internal-error` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 500;
+                        /** @enum {string} */
+                        code?: "internal-error";
+                    };
+                };
+            };
+        };
+    };
+    putOpsWalletsWalletIdInbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Optional: honoured when sent, as on the routes that require it.
+                 * @example 5f0c6a1e-8d3b-4f7a-9a62-3c1d2e4b5a69
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                walletId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    shards: number;
+                    reason: string;
+                    reference: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpsWalletInbox"];
+                };
+            };
+            /** @description Bad request: `bad-request`, `validation-failed` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 400;
+                        /** @enum {string} */
+                        code?: "bad-request" | "validation-failed";
+                    };
+                };
+            };
+            /** @description Not authenticated: `unauthenticated` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 401;
+                        /** @enum {string} */
+                        code?: "unauthenticated";
+                    };
+                };
+            };
+            /** @description Refused: `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 403;
+                        /** @enum {string} */
+                        code?: "forbidden";
+                    };
+                };
+            };
+            /** @description Not found: `not-found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 404;
+                        /** @enum {string} */
+                        code?: "not-found";
+                    };
+                };
+            };
+            /** @description Conflict: `request-in-progress` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 409;
+                        /** @enum {string} */
+                        code?: "request-in-progress";
+                    };
+                };
+            };
+            /** @description Body too large: `payload-too-large`, `validation-failed` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 413;
+                        /** @enum {string} */
+                        code?: "payload-too-large" | "validation-failed";
+                    };
+                };
+            };
+            /** @description Refused by a rule: `idempotency-key-reused`, `wallet-not-active` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @constant */
+                        status?: 422;
+                        /** @enum {string} */
+                        code?: "idempotency-key-reused" | "wallet-not-active";
                     };
                 };
             };

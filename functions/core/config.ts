@@ -35,6 +35,7 @@ const schema = z.object({
   switchSigningSecret: z.string().optional(),
   webhookQueueUrl: z.string().optional(),
   webhookDeadLetterUrl: z.string().optional(),
+  sweepQueueUrl: z.string().optional(),
   /** The provider's code as VietQR acquirer (six digits, stage configuration). */
   vietQrAcquirerId: z
     .string()

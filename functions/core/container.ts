@@ -28,6 +28,7 @@ import { SandboxSwitch, SandboxSwitchPort } from './adapters/sandbox/sandbox-swi
 import { SandboxSmsOutbox } from './adapters/sandbox/sms-outbox.ts';
 import { SnsSmsSender } from './adapters/sms/sns-sms-sender.ts';
 import { SqsSettlementQueue } from './adapters/sqs/settlement-queue.ts';
+import { SqsSweepQueue } from './adapters/sqs/sweep-queue.ts';
 import { SqsWebhookQueue } from './adapters/sqs/webhook-queue.ts';
 import { runtimeConfig } from './config.ts';
 import { riskConfigWith } from './domain/risk/config.ts';
@@ -110,6 +111,7 @@ export function container(): Services {
     paymentRequests: new DynamoPaymentRequests(config.walletTable),
     webhooks: new DynamoWebhookStore(config.walletTable),
     webhookQueue: new SqsWebhookQueue(config.webhookQueueUrl ?? '', config.webhookDeadLetterUrl),
+    sweepQueue: new SqsSweepQueue(config.sweepQueueUrl ?? ''),
     webhookSender: new HttpWebhookSender(),
     merchantConfig: {
       vietQrAcquirerId: config.vietQrAcquirerId,

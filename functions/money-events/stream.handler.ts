@@ -11,6 +11,7 @@ import type { LearntEntry } from '../core/domain/risk/profile.ts';
 import type { Transfer } from '../core/domain/transfer.ts';
 import { paymentRequestEvents, transferEvents } from '../core/domain/webhooks.ts';
 import { logger } from '../core/observability/logger.ts';
+import { requestSweeps } from '../core/use-cases/inbox.ts';
 import { emitWebhookEvents } from '../core/use-cases/merchants/webhooks.ts';
 import { learnFromEntries, notifyOutcomes } from '../core/use-cases/money-events.ts';
 
@@ -55,6 +56,17 @@ function transferChange(record: DynamoDBRecord): { before?: Transfer; after: Tra
   return { ...(before ? { before: before as unknown as Transfer } : {}), after: after as unknown as Transfer };
 }
 
+/**
+ * A credit into a busy wallet's inbox (functions/core/domain/inbox.ts): its wallet (from the key:
+ * `WALLET#<id>#INBOX#<s>`) and the record's place in the stream, which names the sweep it asks for.
+ */
+function inboxCreditOf(record: DynamoDBRecord): { walletId: string; sequence: string } | undefined {
+  const { pk, sk } = keyOf(record);
+  if (record.eventName !== 'INSERT' || !sk.startsWith('CREDIT#')) return undefined;
+  const match = /^WALLET#(.+)#INBOX#\d+$/.exec(pk);
+  return match ? { walletId: match[1]!, sequence: record.dynamodb?.SequenceNumber ?? sk } : undefined;
+}
+
 /** A payment request changed (the expiry sweep ended it: `payment-request.expired`). */
 function requestChange(record: DynamoDBRecord): { before?: PaymentRequest; after: PaymentRequest } | undefined {
   const { pk, sk } = keyOf(record);
@@ -81,6 +93,9 @@ function readable<T>(record: DynamoDBRecord, read: (r: DynamoDBRecord) => T | un
 /** One batch of stream records; a failure fails the batch, which the event source retries (bisecting). */
 export async function moneyEvents(event: DynamoDBStreamEvent): Promise<void> {
   const services = container();
+  // Busy wallets' sweeps first: their owners see the credits in the statement as soon as may be.
+  const credits = event.Records.flatMap((r) => readable(r, inboxCreditOf) ?? []);
+  await requestSweeps(services, credits);
   const entries = event.Records.flatMap((r) => readable(r, entryOf) ?? []);
   const transfers = event.Records.flatMap((r) => readable(r, transferChange) ?? []);
   // Learning is idempotent per entry (`appliedVersion`): a retried batch changes nothing twice.
@@ -92,7 +107,12 @@ export async function moneyEvents(event: DynamoDBStreamEvent): Promise<void> {
     ...transfers.flatMap((c) => transferEvents(c.before, c.after)),
     ...requests.flatMap((c) => paymentRequestEvents(c.before, c.after)),
   ]);
-  logger.debug('money events', { records: event.Records.length, entries: entries.length, transfers: transfers.length });
+  logger.debug('money events', {
+    records: event.Records.length,
+    entries: entries.length,
+    transfers: transfers.length,
+    inboxCredits: credits.length,
+  });
 }
 
 export const handler = middy<DynamoDBStreamEvent>().use(injectLambdaContext(logger)).handler(moneyEvents);

@@ -1,5 +1,4 @@
 import { container } from '../core/container.ts';
-import { walletView } from '../core/domain/wallet.ts';
 import {
   customerCreatedAnswer,
   deviceTrustedAnswer,
@@ -17,6 +16,7 @@ import { validationFailed } from '../core/http/problem.ts';
 import { created, ok } from '../core/http/result.ts';
 import { confirmRegistration } from '../core/use-cases/confirm-registration.ts';
 import { getMe } from '../core/use-cases/get-me.ts';
+import { walletWithPending } from '../core/use-cases/inbox.ts';
 import { registerPhone } from '../core/use-cases/register-phone.ts';
 import { refreshSession, signIn } from '../core/use-cases/sign-in.ts';
 import { startDeviceTrust } from '../core/use-cases/start-device-trust.ts';
@@ -152,7 +152,10 @@ export const handler = apiHandler('onboarding', {
     summary: 'One wallet: status and balance',
     answers: { 200: walletAnswer },
     refusals: ['wallet-not-found'],
-    handle: async ({ caller, params }) =>
-      ok(walletView(await ownWallet(container(), caller.subject, params.walletId!))),
+    // A busy wallet's balance sums its inbox shards (docs/merchants.md "A busy merchant's inbox").
+    handle: async ({ caller, params }) => {
+      const services = container();
+      return ok(await walletWithPending(services, await ownWallet(services, caller.subject, params.walletId!)));
+    },
   }),
 });

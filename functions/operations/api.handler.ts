@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { container } from '../core/container.ts';
 import { auditSubjects } from '../core/domain/audit.ts';
 import { normalizeIdentifier } from '../core/domain/identifiers.ts';
+import { maxInboxShards } from '../core/domain/inbox.ts';
 import { walletView } from '../core/domain/wallet.ts';
 import {
   safeguardingAnswer,
@@ -11,9 +12,10 @@ import {
 } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { ok } from '../core/http/result.ts';
-import { opsWalletAnswer } from '../core/http/staff-answers.ts';
+import { opsInboxAnswer, opsWalletAnswer } from '../core/http/staff-answers.ts';
 import { audited } from '../core/use-cases/audit.ts';
 import { freezeWallet, unfreezeWallet } from '../core/use-cases/freeze-wallet.ts';
+import { setInboxShards } from '../core/use-cases/inbox.ts';
 import { reconcileSafeguarding } from '../core/use-cases/reconcile-safeguarding.ts';
 import { reconcileSwitch } from '../core/use-cases/reconcile-switch.ts';
 import { lookUpWallet } from '../core/use-cases/wallet-look-up.ts';
@@ -21,6 +23,13 @@ import { importWatchlist } from '../core/use-cases/watchlist.ts';
 
 /** Why an operator freezes or unfreezes: a reason and a reference (a ticket, a case, a letter). */
 export const freezeBody = z.strictObject({
+  reason: z.string().trim().min(1).max(500),
+  reference: z.string().trim().min(1).max(100),
+});
+
+/** A busy wallet's inbox shards (docs/merchants.md "A busy merchant's inbox"), and why. */
+export const inboxBody = z.strictObject({
+  shards: z.int().min(0).max(maxInboxShards),
   reason: z.string().trim().min(1).max(500),
   reference: z.string().trim().min(1).max(100),
 });
@@ -113,6 +122,19 @@ export const handler = apiHandler('operations', {
       const route = 'POST /v1/ops/wallets/{walletId}/unfreeze';
       const done = await unfreezeWallet(container(), params.walletId!, { caller, route, ...body });
       return ok(walletView(done.wallet));
+    },
+  }),
+  'PUT /v1/ops/wallets/{walletId}/inbox': endpoint({
+    summary: "Spread a busy wallet's credits over inbox shards (0: back to the wallet itself)",
+    body: inboxBody,
+    idempotent: 'optional',
+    answers: { 200: opsInboxAnswer },
+    refusals: ['wallet-not-found', 'wallet-closed'],
+    // The change and its audit record (WALLET_INBOX_CONFIG) are one transaction.
+    handle: async ({ body, caller, params }) => {
+      const route = 'PUT /v1/ops/wallets/{walletId}/inbox';
+      const { shards, reason, reference } = body;
+      return ok(await setInboxShards(container(), params.walletId!, shards, { caller, route, reason, reference }));
     },
   }),
 });

@@ -14,6 +14,7 @@ import { notFound, validationFailed } from '../core/http/problem.ts';
 import { created, ok } from '../core/http/result.ts';
 import { transferAmount } from '../core/http/validation.ts';
 import { runIdExpiryJob } from '../core/use-cases/id-expiry-job.ts';
+import { pendingOf } from '../core/use-cases/inbox.ts';
 import { expirePaymentRequests } from '../core/use-cases/merchants/payment-requests.ts';
 import { runSwitchReconciliation } from '../core/use-cases/reconcile-switch.ts';
 import { sweepStuckTransfers } from '../core/use-cases/transfers/settle.ts';
@@ -64,8 +65,14 @@ const sandboxFaults = named(
 const sandboxAnswers = {
   moneyEvents: named(
     'SandboxMoneyEvents',
-    z.strictObject({ walletId: z.string(), walletVersion: z.int(), learntVersion: z.int() }),
-    'How far the after-commit consumer got on a wallet.',
+    z.strictObject({
+      walletId: z.string(),
+      walletVersion: z.int(),
+      learntVersion: z.int(),
+      pendingCredits: z.int().describe("credits waiting in a busy wallet's inbox, not folded in yet (VND)"),
+      pendingCount: z.int(),
+    }),
+    'How far the after-commit consumer got on a wallet, and what waits in its inbox for the sweeper.',
   ),
   sms: named(
     'SandboxSmsOutbox',
@@ -151,7 +158,14 @@ export const handler = apiHandler('sandbox', {
         services.riskProfiles.load([walletId]),
       ]);
       if (!wallet) throw notFound('No such wallet.');
-      return ok({ walletId, walletVersion: wallet.version, learntVersion: profiles[walletId]?.appliedVersion ?? 0 });
+      const pending = await pendingOf(services, wallet);
+      return ok({
+        walletId,
+        walletVersion: wallet.version,
+        learntVersion: profiles[walletId]?.appliedVersion ?? 0,
+        pendingCredits: pending.amount,
+        pendingCount: pending.count,
+      });
     },
   }),
   'GET /sandbox/sms': endpoint({

@@ -7,7 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { QueueDefinition } from '#functions/resources.ts';
+import { type QueueDefinition, queueName } from '#functions/resources.ts';
 
 export interface SettlementQueueProps {
   readonly definition: QueueDefinition;
@@ -32,8 +32,11 @@ export class SettlementQueue extends Construct {
     super(scope, id);
     const { definition, stage } = props;
 
+    // A FIFO queue's dead letters must go to a FIFO queue too (its name ends in .fifo).
+    const fifo = definition.fifo ? { fifo: true } : {};
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      queueName: `${stage}-${definition.name}-dlq`,
+      queueName: queueName(definition, `${stage}-${definition.name}-dlq`),
+      ...fifo,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
@@ -42,7 +45,8 @@ export class SettlementQueue extends Construct {
     });
 
     this.queue = new sqs.Queue(this, 'Queue', {
-      queueName: `${stage}-${definition.name}`,
+      queueName: queueName(definition, `${stage}-${definition.name}`),
+      ...fifo,
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,

@@ -13,7 +13,13 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { environmentVariables, settlementQueue, walletStreamFilters, webhookQueue } from '#functions/resources.ts';
+import {
+  environmentVariables,
+  settlementQueue,
+  sweepQueue,
+  walletStreamFilters,
+  webhookQueue,
+} from '#functions/resources.ts';
 import {
   type Capability,
   functionTimeouts,
@@ -113,6 +119,7 @@ export class WalletFunction extends Construct {
       webhookQueueUrl: capability.needs.webhookQueue ? resources.webhookQueue?.queueUrl : undefined,
       webhookDeadLetterUrl:
         capability.needs.webhookQueue === 'consume' ? resources.webhookDeadLetterQueue?.queueUrl : undefined,
+      sweepQueueUrl: capability.needs.sweepQueue ? resources.sweepQueue?.queueUrl : undefined,
       vietQrAcquirerId: config.vietQrAcquirerId,
       // Only the local runtime lets webhooks go to loopback: deployed functions never set it.
       webhookUrlPolicy: undefined,
@@ -226,6 +233,8 @@ export class WalletFunction extends Construct {
 
     if (needs.webhookQueue) this.useWebhookQueue(needs.webhookQueue, resources);
 
+    if (needs.sweepQueue) this.useSweepQueue(needs.sweepQueue, resources);
+
     if (needs.walletStream) this.consumeWalletStream(resources);
 
     if (needs.userPool?.length) {
@@ -275,6 +284,23 @@ export class WalletFunction extends Construct {
     deadLetters.grantSendMessages(this.function);
     if ((this.function.timeout ?? requestTimeout).toSeconds() * 6 > webhookQueue.visibilityTimeoutSeconds) {
       throw new Error('The webhook queue visibility timeout must be at least 6 times the consumer timeout');
+    }
+    this.function.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+  }
+
+  /**
+   * Busy wallets' sweeps (FIFO): the after-commit consumer asks for them; the sweeper consumes them
+   * (one message group, i.e. one wallet, per invocation at a time) and asks again when its time
+   * ran out. Partial batch failures: the FIFO processor fails the rest of a failed wallet's group.
+   */
+  private useSweepQueue(use: 'send' | 'consume', resources: WalletResources): void {
+    const queue = resources.sweepQueue;
+    if (!queue) throw new Error('the stage has no sweep queue');
+    queue.grantSendMessages(this.function);
+    if (use !== 'consume') return;
+    queue.grantConsumeMessages(this.function);
+    if ((this.function.timeout ?? requestTimeout).toSeconds() * 6 > sweepQueue.visibilityTimeoutSeconds) {
+      throw new Error('The sweep queue visibility timeout must be at least 6 times the consumer timeout');
     }
     this.function.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
   }
@@ -349,7 +375,13 @@ export class WalletFunction extends Construct {
       // Writers of a table, senders to the settlement queue and a stream consumer (its failure
       // queue) encrypt with the storage key: the key actions CDK grants for that end in `*`.
       const writesTables = this.tableGrants(capability, config.sandboxEnabled, resources).some(writes);
-      if (writesTables || needs.settlementQueue === 'send' || needs.walletStream || needs.webhookQueue) {
+      if (
+        writesTables ||
+        needs.settlementQueue === 'send' ||
+        needs.walletStream ||
+        needs.webhookQueue ||
+        needs.sweepQueue
+      ) {
         const reason =
           'Key actions for writing a table or queue encrypted with the customer-managed storage key (as CDK grants them): scoped to that one key ARN; DynamoDB and SQS call these variants to write encrypted items and messages.';
         acknowledge(

@@ -17,6 +17,7 @@ import {
   idempotencyTable,
   sandboxBankTable,
   settlementQueue,
+  sweepQueue,
   userPool,
   walletTable,
   webhookQueue,
@@ -39,6 +40,8 @@ export interface WalletResources {
   /** Merchant webhooks' delivery queue and its dead-letter queue (deliveries given up on, with an alarm). */
   readonly webhookQueue?: sqs.IQueue;
   readonly webhookDeadLetterQueue?: sqs.IQueue;
+  /** Busy wallets' sweeps: a FIFO queue, one message group per wallet, with its dead-letter queue and alarm. */
+  readonly sweepQueue?: sqs.IQueue;
   readonly userPool: cognito.IUserPool;
   readonly userPoolClient: cognito.IUserPoolClient;
   /** Envelope key for personal data (ID numbers) that handlers encrypt themselves. */
@@ -67,6 +70,7 @@ export class StatefulStack extends Stack {
   readonly tables: Partial<Record<TableName, dynamodb.Table>>;
   readonly settlement: SettlementQueue;
   readonly webhooks: SettlementQueue;
+  readonly sweeps: SettlementQueue;
   readonly alarmTopic: sns.Topic;
   readonly users: WalletUserPool;
   /** The typed hand-over to the stateless stack. */
@@ -167,6 +171,18 @@ export class StatefulStack extends Stack {
         'A merchant webhook was not delivered for 24 hours, or its worker kept failing: see docs/operations.md "Webhook deliveries"',
     });
 
+    // Busy wallets' inboxes (docs/merchants.md): one sweeper per wallet at a time (FIFO, the wallet
+    // as message group); a sweep that kept failing waits in the dead-letter queue, with its alarm.
+    this.sweeps = new SettlementQueue(this, 'Sweeps', {
+      definition: sweepQueue,
+      stage: config.stage,
+      encryptionKey: this.storageKey,
+      removalPolicy,
+      alarmTopic: this.alarmTopic,
+      alarmDescription:
+        'A sweep of a busy wallet\'s inbox failed five times: its credits wait unapplied (counted in its balance and in safeguarding): see docs/operations.md "Inbox sweeps"',
+    });
+
     this.users = new WalletUserPool(this, 'Users', {
       definition: userPool,
       stage: config.stage,
@@ -229,6 +245,7 @@ export class StatefulStack extends Stack {
       settlementQueue: this.settlement.queue,
       webhookQueue: this.webhooks.queue,
       webhookDeadLetterQueue: this.webhooks.deadLetterQueue,
+      sweepQueue: this.sweeps.queue,
       userPool: this.users.userPool,
       userPoolClient: this.users.client,
       dataKey: this.dataKey,

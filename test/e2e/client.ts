@@ -503,10 +503,27 @@ export async function statementOf(c: Customer, walletId: string): Promise<Statem
 }
 
 /**
+ * Waits until nothing waits in a busy wallet's inbox (docs/merchants.md): its balance sums the
+ * inbox shards, its statement lists what the sweeper folded in. At once for any other wallet.
+ */
+export async function inboxDrained(walletId: string, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const r = await api('GET', `/sandbox/money-events/${walletId}`);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    if (r.json.pendingCount === 0) return;
+    if (Date.now() > until) throw new Error(`the sweeper is behind on ${walletId}: ${JSON.stringify(r.json)}`);
+    await sleep(50);
+  }
+}
+
+/**
  * Ledger invariants seen through the API: the statement adds up to the balance, each entry's
- * balanceAfter follows from the one before it, and no balance is ever negative.
+ * balanceAfter follows from the one before it, and no balance is ever negative. A busy wallet's
+ * inbox is drained first: until then its balance also counts the credits not folded in yet.
  */
 export async function expectLedgerConsistent(c: Customer, walletId: string): Promise<StatementEntry[]> {
+  await inboxDrained(walletId);
   const [balance, entries] = await Promise.all([balanceOf(c, walletId), statementOf(c, walletId)]);
   expect(balance).toBeGreaterThanOrEqual(0);
   expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(balance);

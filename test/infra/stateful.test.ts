@@ -112,9 +112,9 @@ describe.each<StageName>(['sandbox', 'production'])('stateful stack (%s)', (stag
   it('denies every queue request that does not use TLS', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
     // The settlement queue and its dead-letter queue, the after-commit consumer's failure queue,
-    // the webhook delivery queue and its dead-letter queue.
+    // the webhook delivery queue and its dead-letter queue, the sweep queue (FIFO) and its own.
     expect(policies).toHaveLength(Object.keys(template.findResources('AWS::SQS::Queue')).length);
-    expect(policies).toHaveLength(5);
+    expect(policies).toHaveLength(7);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({

@@ -224,9 +224,10 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
         (needs.sandboxBank !== undefined && stages[stage].sandboxEnabled);
       const expected = new Set(['logs', 'xray']);
       if (usesTables) expected.add('dynamodb');
-      if (usesTables || needs.dataKey || needs.settlementQueue || needs.webhookQueue) expected.add('kms');
+      if (usesTables || needs.dataKey || needs.settlementQueue || needs.webhookQueue || needs.sweepQueue)
+        expected.add('kms');
       // A stream consumer sends the batches it gives up on to its failure queue.
-      if (needs.settlementQueue || needs.walletStream || needs.webhookQueue) expected.add('sqs');
+      if (needs.settlementQueue || needs.walletStream || needs.webhookQueue || needs.sweepQueue) expected.add('sqs');
       if (needs.userPool?.length) expected.add('cognito-idp');
       if (needs.sms) expected.add('sns');
       if (needs.switchSecret) expected.add('secretsmanager').add('kms');
@@ -292,7 +293,7 @@ describe.each<StageName>(['sandbox', 'production'])('stateless stack (%s)', (sta
       Object.entries(listed)
         .filter(([, tables]) => tables.wallet?.includes('DeleteItem'))
         .map(([name]) => name),
-    ).toEqual(['linking', 'profile', 'dataRetention']);
+    ).toEqual(['linking', 'inboxSweeper', 'profile', 'dataRetention']);
   });
 
   it('lets functions that only read tables decrypt with the storage key, not encrypt', () => {

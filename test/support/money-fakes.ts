@@ -19,6 +19,7 @@ import {
 } from '../../functions/core/domain/commit-plan.ts';
 import type { Customer } from '../../functions/core/domain/customer.ts';
 import { watchlistMacInput } from '../../functions/core/domain/identifiers.ts';
+import { oldestFirst, type PendingCredit } from '../../functions/core/domain/inbox.ts';
 import type { LawEnforcementRequest } from '../../functions/core/domain/law-enforcement.ts';
 import type { StatementEntry, SystemAccount } from '../../functions/core/domain/ledger.ts';
 import type { NameInquiry } from '../../functions/core/domain/name-inquiry.ts';
@@ -34,13 +35,14 @@ import type { BankOutcome, BankPort, MoneyCall } from '../../functions/core/port
 import type { Clock } from '../../functions/core/ports/clock.ts';
 import type { EkycVerdict, EkycVerifier } from '../../functions/core/ports/ekyc.ts';
 import type { KeyRing } from '../../functions/core/ports/key-ring.ts';
-import type { CommitOutcome, Ledger, MoneyItems, MoneyKeys } from '../../functions/core/ports/ledger.ts';
+import type { CommitOutcome, Ledger, MoneyItems, MoneyKeys, PendingSum } from '../../functions/core/ports/ledger.ts';
 import type { BankLink, LinkStore } from '../../functions/core/ports/link-store.ts';
 import type { Device, OnboardingStore } from '../../functions/core/ports/onboarding-store.ts';
 import type { RiskProfiles } from '../../functions/core/ports/risk-profiles.ts';
 import type { Services } from '../../functions/core/ports/services.ts';
 import type { SettlementQueue } from '../../functions/core/ports/settlement-queue.ts';
 import type { SmsMessage, SmsSender } from '../../functions/core/ports/sms.ts';
+import type { SweepQueue } from '../../functions/core/ports/sweep-queue.ts';
 import type {
   CreditTransfer,
   NameInquiryResult,
@@ -135,6 +137,14 @@ export class RecordingQueue implements SettlementQueue {
   async enqueue(transferId: string): Promise<void> {
     if (this.failing) throw new Error('the settlement queue is unavailable');
     this.enqueued.push(transferId);
+  }
+}
+
+/** Records the sweeps asked for, as the FIFO queue would receive them (deduplicated by id). */
+export class RecordingSweepQueue implements SweepQueue {
+  readonly requested: { walletId: string; dedupId: string }[] = [];
+  async request(requests: readonly { walletId: string; dedupId: string }[]): Promise<void> {
+    for (const r of requests) if (!this.requested.some((x) => x.dedupId === r.dedupId)) this.requested.push(r);
   }
 }
 
@@ -310,6 +320,8 @@ export class InMemoryLedger implements Ledger {
   readonly slots = new Map<string, Slot>();
   readonly cases = new Map<string, Case>();
   readonly system = new Map<SystemAccount, number>();
+  /** Busy wallets' inboxes: pending credits by their item key (`<walletId>#<shard>#<at>#<transferId>`). */
+  readonly inboxes = new Map<string, PendingCredit>();
   readonly systemEntries: { account: SystemAccount; transferId: string; amount: number; createdAt: string }[] = [];
   readonly orders: WalletOrder[] = [];
   readonly requests = new Map<string, LawEnforcementRequest>();
@@ -427,6 +439,21 @@ export class InMemoryLedger implements Ledger {
       const next = move.wallet.version + 1;
       if (this.#entriesOf(move.wallet.walletId).some((e) => e.version === next)) on.push(`entry:${FAILED}`);
     }
+    for (const c of plan.credits ?? [])
+      if (this.inboxes.has(inboxKey({ ...c, at: plan.at }))) on.push(`credit:${FAILED}`);
+    if (plan.sweep) {
+      const { wallet, credits } = plan.sweep;
+      if (this.wallets.get(wallet.walletId)?.version !== wallet.version) on.push(`wallet:${FAILED}`);
+      const taken = new Set(this.#entriesOf(wallet.walletId).map((e) => e.version));
+      credits.forEach((c, i) => {
+        if (taken.has(wallet.version + 1 + i)) on.push(`entry:${FAILED}`);
+        if (!this.inboxes.has(inboxKey(c))) on.push(`credit:${FAILED}`);
+      });
+    }
+    if (plan.walletConfig) {
+      const stored = this.wallets.get(plan.walletConfig.wallet.walletId);
+      if (!stored || stored.inboxShards !== plan.walletConfig.wallet.inboxShards) on.push(`config:${FAILED}`);
+    }
     const m = plan.monthly;
     if (m && m.amount > 0) {
       const used = this.monthly.get(monthKeyOf(m));
@@ -526,6 +553,12 @@ export class InMemoryLedger implements Ledger {
         createdAt: plan.at,
       });
     }
+    for (const c of plan.credits ?? []) this.inboxes.set(inboxKey({ ...c, at: plan.at }), clone({ ...c, at: plan.at }));
+    if (plan.sweep) this.#sweep(plan.sweep, token);
+    if (plan.walletConfig) {
+      const { wallet, inboxShards, inboxShardsSeen } = plan.walletConfig;
+      this.wallets.set(wallet.walletId, { ...this.wallets.get(wallet.walletId)!, inboxShards, inboxShardsSeen });
+    }
     for (const p of plan.system) {
       this.system.set(p.account, (this.system.get(p.account) ?? 0) + p.amount);
       this.systemEntries.push({ account: p.account, transferId: p.transferId, amount: p.amount, createdAt: plan.at });
@@ -576,6 +609,29 @@ export class InMemoryLedger implements Ledger {
     if (plan.audit) {
       for (const subject of new Set(plan.audit.subjects)) this.audit.push({ ...clone(plan.audit), subject });
     }
+  }
+
+  /** The adapter's `sweepItems`: the wallet at its version takes the batch, one entry per credit, each credit deleted. */
+  #sweep(sweep: NonNullable<CommitPlan['sweep']>, token: string): void {
+    const { wallet, credits } = sweep;
+    let balance = wallet.balance;
+    credits.forEach((c, i) => {
+      balance += c.amount;
+      this.#entriesOf(wallet.walletId).push({
+        walletId: wallet.walletId,
+        version: wallet.version + 1 + i,
+        entryId: digest(token, wallet.walletId, c.entry.transferId).slice(0, 26),
+        transferId: c.entry.transferId,
+        type: c.entry.type,
+        amount: c.amount,
+        balanceAfter: balance,
+        ...(c.entry.counterparty ? { counterparty: c.entry.counterparty } : {}),
+        createdAt: c.at,
+      });
+      this.inboxes.delete(inboxKey(c));
+    });
+    const stored = this.wallets.get(wallet.walletId)!;
+    this.wallets.set(wallet.walletId, { ...stored, balance, version: wallet.version + credits.length });
   }
 
   #entriesOf(walletId: string): StoredEntry[] {
@@ -653,6 +709,21 @@ export class InMemoryLedger implements Ledger {
     return this.system.get(account) ?? 0;
   }
 
+  async inbox(walletId: string, shards: number, limit: number): Promise<PendingCredit[]> {
+    return this.pendingOf(walletId)
+      .filter((c) => c.shard < shards)
+      .slice(0, limit);
+  }
+
+  async pendingCredits(walletId: string, shards: number): Promise<PendingSum> {
+    const pending = this.pendingOf(walletId).filter((c) => c.shard < shards);
+    return {
+      amount: pending.reduce((sum, c) => sum + c.amount, 0),
+      count: pending.length,
+      ...(pending[0] ? { oldestAt: pending[0].at } : {}),
+    };
+  }
+
   async switchRecords(day: string): Promise<SwitchRecord[]> {
     return [...this.switchLines.values()].filter((r) => r.day === day).map(clone);
   }
@@ -660,11 +731,21 @@ export class InMemoryLedger implements Ledger {
   // --- for assertions -----------------------------------------------------------------------
 
   /** Wallet balances plus system accounts: 0 while every movement was double-entry. */
+  /** Wallets + inboxes + system accounts: 0 while the books are right. */
   trialBalance(): number {
     let sum = 0;
     for (const w of this.wallets.values()) sum += w.balance;
+    for (const c of this.inboxes.values()) sum += c.amount;
     for (const b of this.system.values()) sum += b;
     return sum;
+  }
+
+  /** A wallet's pending credits, oldest first. */
+  pendingOf(walletId: string): PendingCredit[] {
+    return [...this.inboxes.values()]
+      .filter((c) => c.walletId === walletId)
+      .sort(oldestFirst)
+      .map(clone);
   }
 
   /** A wallet's entries, oldest first. */
@@ -692,6 +773,10 @@ export class InMemoryLedger implements Ledger {
   }
 }
 
+/** An inbox credit's item key, as the adapter's `keys.inboxCredit`. */
+const inboxKey = (c: Pick<PendingCredit, 'walletId' | 'shard' | 'at' | 'entry'>) =>
+  `${c.walletId}#${c.shard}#${c.at}#${c.entry.transferId}`;
+
 /** The adapter's sparse index of transfers waiting for the bank (`processingIndex`). */
 const processingIndex = (t: Transfer, since: string) =>
   t.status === 'PROCESSING' ? { index: `${since}#${t.transferId}` } : {};
@@ -710,6 +795,9 @@ function itemCount(plan: CommitPlan): number {
     (plan.switchRecord ? 1 : 0) +
     (plan.paymentRequest ? 1 : 0) +
     (plan.refund ? 1 : 0) +
+    (plan.credits?.length ?? 0) +
+    (plan.sweep ? 1 + 2 * plan.sweep.credits.length : 0) +
+    (plan.walletConfig ? 1 : 0) +
     (plan.audit ? new Set(plan.audit.subjects).size : 0)
   );
 }
@@ -722,6 +810,8 @@ function sameItemTwice(plan: CommitPlan): void {
   const keys = [
     ...plan.wallets.map((m) => `wallet:${m.wallet.walletId}`),
     ...(plan.walletOrders ?? []).map((o) => `wallet:${o.wallet.walletId}`),
+    ...(plan.sweep ? [`wallet:${plan.sweep.wallet.walletId}`] : []),
+    ...(plan.walletConfig ? [`wallet:${plan.walletConfig.wallet.walletId}`] : []),
     ...plan.system.map((p) => `system:${p.account}:${p.transferId}`),
     // A refund updates its payment's transfer item beside its own.
     ...(plan.transfer ? [`transfer:${transferIdOf(plan.transfer)}`] : []),
@@ -823,6 +913,7 @@ export interface MoneyWorld {
   keyRing: FakeKeyRing;
   sms: SmsOutbox;
   queue: RecordingQueue;
+  sweeps: RecordingSweepQueue;
   ekyc: FakeEkyc;
   bank: FakeBank;
   switch: FakeSwitch;
@@ -904,6 +995,7 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
   const ekyc = new FakeEkyc(clock);
   const bank = new FakeBank();
   const switchPort = new FakeSwitch(clock);
+  const sweeps = new RecordingSweepQueue();
   const services: Services = {
     clock,
     riskConfig: options.riskConfig ?? defaultRiskConfig,
@@ -961,6 +1053,7 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
     },
     webhooks: unmodelled('webhooks'),
     webhookQueue: unmodelled('webhookQueue'),
+    sweepQueue: sweeps,
     webhookSender: unmodelled('webhookSender'),
     merchantConfig: { vietQrAcquirerId: '971999', webhookPolicy: { allowLoopback: false } },
   };
@@ -979,6 +1072,7 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
     keyRing,
     sms,
     queue,
+    sweeps,
     ekyc,
     bank,
     switch: switchPort,

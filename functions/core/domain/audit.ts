@@ -27,6 +27,8 @@ export const auditActions = [
   'STAFF_SIGN_IN_REFUSED',
   // An operator's look-up of a wallet (the operations console), before a freeze or unfreeze.
   'WALLET_READ',
+  // A busy wallet's inbox shards set by an operator (docs/merchants.md "A busy merchant's inbox").
+  'WALLET_INBOX_CONFIG',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -6,6 +6,7 @@
 
 import type { AuditEntry } from './audit.ts';
 import type { DailyCounters, TransactionGroup } from './authentication-class.ts';
+import { type InboxCredit, type InboxSweep, maxInboxShards, sweepBatch } from './inbox.ts';
 import type { LawEnforcementRequest } from './law-enforcement.ts';
 import type { EntryType, SystemAccount } from './ledger.ts';
 import type { RefusalReason } from './refusals.ts';
@@ -95,6 +96,12 @@ export interface CommitPlan {
   transfer?: TransferWrite;
   wallets: WalletMove[];
   system: SystemMove[];
+  /** Credits into sharded wallets' inboxes (domain/inbox.ts): postings like `wallets`, the wallets' items untouched. */
+  credits?: InboxCredit[];
+  /** The sweeper's fold of pending credits into their wallet: a commit of its own, nothing else in it. */
+  sweep?: InboxSweep;
+  /** An operator's inbox configuration of a wallet (conditional on the count as read), with its audit. */
+  walletConfig?: { wallet: Wallet; inboxShards: number; inboxShardsSeen: number };
   /**
    * RULES.md §6 monthly caps: the customer's month total may not pass `cap`; negative gives room
    * back. `counter` names the cap: the 100M one, or the essential-payment one (Circular 41/2025).
@@ -143,12 +150,24 @@ export const maxTransactionItems = 100;
 
 /** A plan that breaks one of these is a bug: it is never written. */
 export function checkPlan(plan: CommitPlan): void {
-  const total = [...plan.wallets, ...plan.system].reduce((sum, m) => sum + m.amount, 0);
+  const credits = plan.credits ?? [];
+  const total = [...plan.wallets, ...plan.system, ...credits].reduce((sum, m) => sum + m.amount, 0);
   assert(total === 0, `postings of ${plan.token} sum to ${total}, not 0`);
   const ids = plan.wallets.map((m) => m.wallet.walletId);
   assert(new Set(ids).size === ids.length, `${plan.token} moves one wallet twice`);
   for (const m of [...plan.wallets, ...plan.system]) {
     assert(Number.isSafeInteger(m.amount) && m.amount !== 0, `${plan.token}: posting ${m.amount} is not whole VND`);
+  }
+  checkCredits(plan, ids);
+  if (plan.sweep) checkSweep(plan);
+  if (plan.walletConfig) {
+    const c = plan.walletConfig;
+    assert(
+      Number.isInteger(c.inboxShards) && c.inboxShards >= 0 && c.inboxShards <= maxInboxShards,
+      `${plan.token}: ${c.inboxShards} inbox shards`,
+    );
+    assert(c.inboxShardsSeen >= c.inboxShards, `${plan.token}: inbox shards seen below the count`);
+    assert(plan.audit !== undefined, `${plan.token}: a configuration change without its audit`);
   }
   for (const m of plan.wallets) {
     assert(m.wallet.balance + m.amount >= 0, `${plan.token} overdraws ${m.wallet.walletId}`);
@@ -175,6 +194,39 @@ export function checkPlan(plan: CommitPlan): void {
   if (plan.walletOrders?.length || plan.lawEnforcementRequest || plan.clearance) {
     assert(plan.audit !== undefined, `${plan.token}: an order without its audit`);
   }
+}
+
+/** Inbox credits: money in (whole VND), on a shard of the wallet, one per wallet, never with a posting on its item too. */
+function checkCredits(plan: CommitPlan, moved: string[]): void {
+  const credited = new Set<string>();
+  for (const c of plan.credits ?? []) {
+    assert(Number.isSafeInteger(c.amount) && c.amount > 0, `${plan.token}: inbox credit ${c.amount} is not money in`);
+    assert(
+      Number.isInteger(c.shard) && c.shard >= 0 && c.shard < maxInboxShards,
+      `${plan.token}: inbox shard ${c.shard}`,
+    );
+    assert(!moved.includes(c.walletId), `${plan.token} credits ${c.walletId} on its item and its inbox`);
+    assert(!credited.has(c.walletId), `${plan.token} credits the inbox of ${c.walletId} twice`);
+    credited.add(c.walletId);
+  }
+}
+
+/**
+ * A sweep folds at most `sweepBatch` credits of one wallet, each once, into that wallet at its
+ * version: the inbox gives what the wallet takes (INBOX_SWEEP), and nothing else is in the commit.
+ */
+function checkSweep(plan: CommitPlan): void {
+  const { wallet, credits } = plan.sweep!;
+  assert(credits.length > 0 && credits.length <= sweepBatch, `${plan.token}: a sweep of ${credits.length} credits`);
+  const ids = credits.map((c) => c.entry.transferId);
+  assert(new Set(ids).size === ids.length, `${plan.token} applies a credit twice`);
+  for (const c of credits) {
+    assert(c.walletId === wallet.walletId, `${plan.token}: a credit of ${c.walletId} swept into ${wallet.walletId}`);
+    assert(Number.isSafeInteger(c.amount) && c.amount > 0, `${plan.token}: inbox credit ${c.amount} is not money in`);
+  }
+  const alone =
+    !plan.transfer && !plan.wallets.length && !plan.system.length && !plan.credits?.length && !plan.walletConfig;
+  assert(alone, `${plan.token}: a sweep is a commit of its own`);
 }
 
 function assert(condition: boolean, message: string): asserts condition {

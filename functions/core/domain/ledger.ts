@@ -13,8 +13,13 @@ export type SystemAccount = 'SAFEGUARDING' | 'BANK_CLEARING' | 'RISK_HOLD' | 'SW
 /** System accounts take every top-up and withdrawal: spread over shards to stay under DynamoDB's per-item write rate. */
 export const systemAccountShards = 16;
 
+/**
+ * `inbox`: a busy merchant's pending credits (functions/core/domain/inbox.ts): customers' money
+ * like a wallet's balance, kept on shard items until the sweeper folds it into the wallet. The
+ * identity is wallets + inboxes + system accounts = 0.
+ */
 export interface Posting {
-  account: { wallet: string } | { system: SystemAccount };
+  account: { wallet: string } | { system: SystemAccount } | { inbox: string };
   amount: number;
 }
 
@@ -33,7 +38,8 @@ export type LedgerPhase =
   | 'EXTERNAL_RETURN'
   | 'HOLD_TO_SWITCH'
   | 'EXTERNAL_IN_CREDIT'
-  | 'REFUND';
+  | 'REFUND'
+  | 'INBOX_SWEEP';
 
 /**
  * The postings of one phase of a transfer (two-phase where money waits: a reservation in
@@ -120,6 +126,12 @@ export function postings(phase: LedgerPhase, t: { walletId: string; amount: numb
     case 'EXTERNAL_IN_CREDIT':
       return [
         { account: { system: 'SWITCH_SETTLEMENT' }, amount: -g },
+        { account: { wallet: t.walletId }, amount: g },
+      ];
+    // A sharded wallet's pending credits folded into its balance by the sweeper (inbox.ts).
+    case 'INBOX_SWEEP':
+      return [
+        { account: { inbox: t.walletId }, amount: -g },
         { account: { wallet: t.walletId }, amount: g },
       ];
   }

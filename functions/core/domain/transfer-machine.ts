@@ -19,8 +19,9 @@ import {
   transactionGroup,
 } from './authentication-class.ts';
 import { businessDay, businessMonth } from './calendar.ts';
-import type { AuditRecord, CommitPlan, StoredRefusal, SystemMove, TransferWrite, WalletMove } from './commit-plan.ts';
+import type { AuditRecord, CommitPlan, StoredRefusal, TransferWrite, WalletMove } from './commit-plan.ts';
 import { type Customer, mayMoveMoney, monthlyCap } from './customer.ts';
+import { inboxShard, inboxShardsOf } from './inbox.ts';
 import { type EntryType, type LedgerPhase, postings } from './ledger.ts';
 import type { IncomingSwitchCredit, NameInquiry } from './name-inquiry.ts';
 import { type PaymentRequest, payableRefusal } from './payment-request.ts';
@@ -30,8 +31,8 @@ import { defaultRiskConfig, evaluateRisk, type RiskConfig } from './risk/index.t
 import { featuresOf, type RiskInputs } from './risk/inputs.ts';
 import type { RiskCase } from './risk-case.ts';
 import {
-  type Challenge,
   type CapCounter,
+  type Challenge,
   capCounterOf,
   countersOn,
   countsTowardDailyTotals,
@@ -413,7 +414,14 @@ function entryOf(t: Transfer, type: EntryType, counterparty?: string): WalletMov
   };
 }
 
-/** The wallet and system moves of one ledger phase, with each wallet's entry. */
+/** The money of a plan: wallet and system postings, and credits into sharded wallets' inboxes. */
+type Money = Pick<CommitPlan, 'wallets' | 'system' | 'credits'>;
+
+/**
+ * The wallet and system moves of one ledger phase, with each wallet's entry. Money into a wallet
+ * with inbox shards lands in its inbox instead of on its item (domain/inbox.ts), whatever brings
+ * it: the commit then leaves the busy wallet's item alone. Money out stays on the item.
+ */
 function moves(
   phase: LedgerPhase,
   t: Transfer,
@@ -421,15 +429,23 @@ function moves(
     string,
     { wallet: Wallet; requireActive: boolean; entry: WalletMove['entry']; counters?: WalletMove['counters'] }
   >,
-): { wallets: WalletMove[]; system: SystemMove[] } {
-  const out = { wallets: [] as WalletMove[], system: [] as SystemMove[] };
+): Money {
+  const out: Money = { wallets: [], system: [] };
   for (const p of postings(phase, t)) {
     if ('system' in p.account)
       out.system.push({ account: p.account.system, amount: p.amount, transferId: t.transferId });
+    else if ('inbox' in p.account) throw new Error(`plan ${phase} of ${t.transferId} posts on an inbox`);
     else {
       const w = wallets[p.account.wallet];
       if (!w) throw new Error(`plan ${phase} of ${t.transferId} needs wallet ${p.account.wallet}`);
-      out.wallets.push({ ...w, amount: p.amount, ...(w.counters ? { counters: w.counters } : {}) });
+      const shards = inboxShardsOf(w.wallet);
+      if (p.amount > 0 && shards > 0) {
+        const shard = inboxShard(t.transferId, shards);
+        out.credits = [
+          ...(out.credits ?? []),
+          { walletId: w.wallet.walletId, shard, amount: p.amount, entry: w.entry },
+        ];
+      } else out.wallets.push({ ...w, amount: p.amount, ...(w.counters ? { counters: w.counters } : {}) });
     }
   }
   return out;
@@ -519,7 +535,7 @@ function post(
   });
 
   let next: Partial<Transfer>;
-  let money: { wallets: WalletMove[]; system: SystemMove[] } = { wallets: [], system: [] };
+  let money: Money = { wallets: [], system: [] };
   let riskCase: CommitPlan['riskCase'];
   if (t.riskDecision === 'HOLD') {
     // RULES.md §7: held for review. The payer's money waits in RISK_HOLD; a top-up is not pulled yet.
@@ -629,7 +645,7 @@ function settle(s: TransferSnapshot, outcome: 'APPLIED' | 'DECLINED'): Decision 
   const wallet = s.payer!;
   // Money already at the bank's side is credited or returned whatever the wallet's state.
   const own = (type: EntryType) => ({ [wallet.walletId]: { wallet, requireActive: false, entry: entryOf(t, type) } });
-  let money: { wallets: WalletMove[]; system: SystemMove[] } = { wallets: [], system: [] };
+  let money: Money = { wallets: [], system: [] };
   if (t.type === 'TOPUP' && outcome === 'APPLIED') money = moves('TOPUP_CREDIT', t, own('TOPUP'));
   if (t.type === 'WITHDRAWAL')
     money = moves(outcome === 'APPLIED' ? 'WITHDRAWAL_PAYOUT' : 'WITHDRAWAL_RETURN', t, own('WITHDRAWAL_RETURN'));
@@ -803,7 +819,7 @@ function caseDecision(s: TransferSnapshot, e: CaseEvent): Decision {
 
 /** RELEASE: the held money goes on, as if it had never waited (a withdrawal to the bank). */
 function released(s: TransferSnapshot, t: Transfer, at: string): Decision {
-  let money: { wallets: WalletMove[]; system: SystemMove[] } = { wallets: [], system: [] };
+  let money: Money = { wallets: [], system: [] };
   let set: Partial<Transfer>;
   if (toWallet(t.type)) {
     const payee = s.payee;

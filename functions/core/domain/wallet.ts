@@ -32,6 +32,13 @@ export interface Wallet {
   frozenAt?: string;
   /** The pending self-unlock challenge (POST /v1/wallets/{id}/unlock): one at a time, 5 minutes, one use. */
   unlockChallenge?: UnlockChallenge;
+  /**
+   * A busy merchant's inbox (functions/core/domain/inbox.ts): credits land on this many shard items
+   * and a sweeper folds them into the balance; absent or 0, credits update the wallet itself.
+   */
+  inboxShards?: number;
+  /** The most shards the inbox ever had: where credits may still wait after the count was lowered. */
+  inboxShardsSeen?: number;
 }
 
 export interface UnlockChallenge {

@@ -573,6 +573,7 @@ const auditAction = every<AuditAction>({
   STAFF_SIGN_IN: true,
   STAFF_SIGN_IN_REFUSED: true,
   WALLET_READ: true,
+  WALLET_INBOX_CONFIG: true,
 });
 
 export const auditPageAnswer = named(

@@ -4,6 +4,24 @@ import { instant, named, vnd, walletStatus } from './answers.ts';
 // Answers of the routes the operations console needs besides the API's own (docs/operations.md
 // "The operations console").
 
+const inboxAnswer = z.strictObject({
+  shards: z.int().min(0).describe('the shards new credits go to (0: the wallet takes them itself)'),
+  pendingCredits: vnd.describe('VND waiting in the inbox, part of the balance, not spendable yet'),
+  pendingCount: z.int().min(0),
+  oldestPendingAt: instant.optional().describe('when the oldest waiting credit was committed'),
+});
+
+/** PUT /v1/ops/wallets/{walletId}/inbox: the inbox as the change left it. */
+export const opsInboxAnswer = named(
+  'OpsWalletInbox',
+  z.strictObject({
+    walletId: z.string(),
+    inboxShards: z.int().min(0),
+    inboxShardsSeen: z.int().min(0).describe('the most shards it ever had: where credits may still wait'),
+  }),
+  "A busy wallet's inbox configuration (docs/merchants.md).",
+);
+
 export const opsWalletAnswer = named(
   'OpsWallet',
   z.strictObject({
@@ -15,6 +33,9 @@ export const opsWalletAnswer = named(
     ownerKind: z.enum(['INDIVIDUAL', 'ORGANIZATION']),
     merchant: z.boolean(),
     createdAt: instant,
+    inbox: inboxAnswer
+      .optional()
+      .describe("a busy wallet's inbox: its shards and the credits waiting to be folded in (counted in `balance`)"),
     orders: z
       .array(
         z.strictObject({

@@ -1,5 +1,6 @@
 import type { CommitPlan, StoredRefusal, SwitchRecord } from '../domain/commit-plan.ts';
 import type { Customer } from '../domain/customer.ts';
+import type { PendingCredit } from '../domain/inbox.ts';
 import type { StatementEntry, SystemAccount } from '../domain/ledger.ts';
 import type { NameInquiry } from '../domain/name-inquiry.ts';
 import type { PaymentRequest } from '../domain/payment-request.ts';
@@ -90,8 +91,22 @@ export interface Ledger {
   getCase(caseId: string): Promise<Case | undefined>;
   listCases(status: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }>;
   systemBalance(account: SystemAccount): Promise<number>;
+  /**
+   * A sharded wallet's pending credits (functions/core/domain/inbox.ts), oldest first, at most
+   * `limit`, read strongly consistent from its first `shards` inbox shards.
+   */
+  inbox(walletId: string, shards: number, limit: number): Promise<PendingCredit[]>;
+  /** What waits in a wallet's inbox altogether: a read sums the shards (0 for a wallet without any). */
+  pendingCredits(walletId: string, shards: number): Promise<PendingSum>;
   /** What the ledger recorded as moved over the switch on one of the switch's business days. */
   switchRecords(day: string): Promise<SwitchRecord[]>;
+}
+
+/** The credits waiting in one wallet's inbox: their sum, how many, and when the oldest was committed. */
+export interface PendingSum {
+  amount: number;
+  count: number;
+  oldestAt?: string;
 }
 
 export type { CommitPlan } from '../domain/commit-plan.ts';

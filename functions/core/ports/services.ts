@@ -22,6 +22,7 @@ import type { RiskProfiles } from './risk-profiles.ts';
 import type { Sessions } from './sessions.ts';
 import type { SettlementQueue } from './settlement-queue.ts';
 import type { SmsSender } from './sms.ts';
+import type { SweepQueue } from './sweep-queue.ts';
 import type { SwitchPort } from './switch.ts';
 import type { WalletControl } from './wallet-control.ts';
 import type { WalletStore } from './wallet-store.ts';
@@ -78,6 +79,8 @@ export interface Services {
   paymentRequests: PaymentRequestStore;
   webhooks: WebhookStore;
   webhookQueue: WebhookQueue;
+  /** Busy wallets' sweeps: one sweeper per wallet at a time (docs/merchants.md "A busy merchant's inbox"). */
+  sweepQueue: SweepQueue;
   webhookSender: WebhookSender;
   merchantConfig: MerchantConfig;
 }

@@ -18,6 +18,7 @@ import { walletView } from '../domain/wallet.ts';
 import type { Caller } from '../ports/caller.ts';
 import type { Services } from '../ports/services.ts';
 import { audited, auditRecord } from './audit.ts';
+import { pendingOf } from './inbox.ts';
 import { revokeSessions } from './sign-in.ts';
 
 // Personal data (RULES.md §9; Law 91/2025 with Decree 356/2025, in force 2026-01-01; API.md v1.1
@@ -173,7 +174,11 @@ async function erase(services: Services, caller: Caller, request: DataRequest, r
     const customer = await customerOf(services, caller.subject);
     const owned = await wallets.listByOwner(customer.customerId);
     const walletIds = owned.map((w) => w.walletId);
-    const refusal = erasureRefusal(owned, await profile.transfersInFlight(walletIds));
+    // A busy wallet's credits still in its inbox are money it holds (docs/merchants.md).
+    const holding = await Promise.all(
+      owned.map(async (w) => ({ ...w, balance: w.balance + (await pendingOf(services, w)).amount })),
+    );
+    const refusal = erasureRefusal(holding, await profile.transfersInFlight(walletIds));
     if (refusal) {
       // Kept, with its due date, for the operators' list: a refused request is an answered one.
       await profile.createDataRequest({

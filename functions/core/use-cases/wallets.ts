@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import { refusals } from '../domain/refusals.ts';
 import { walletView } from '../domain/wallet.ts';
 import type { Services } from '../ports/services.ts';
+import { walletWithPending } from './inbox.ts';
 
 /** POST /v1/wallets: only VERIFIED customers; a new wallet waits for its bank link (RULES.md §6). */
 export async function openWallet({ store, wallets, clock }: Services, customerId: string) {
@@ -24,8 +25,10 @@ export async function openWallet({ store, wallets, clock }: Services, customerId
   return walletView(wallet);
 }
 
-export async function listWallets({ wallets }: Services, customerId: string) {
-  return { items: (await wallets.listByOwner(customerId)).map(walletView) };
+/** A busy wallet's balance sums its inbox shards too (docs/merchants.md "A busy merchant's inbox"). */
+export async function listWallets(services: Services, customerId: string) {
+  const owned = await services.wallets.listByOwner(customerId);
+  return { items: await Promise.all(owned.map((w) => walletWithPending(services, w))) };
 }
 
 /** Another customer's wallet answers 404, as if it did not exist (API.md "Ownership"). */

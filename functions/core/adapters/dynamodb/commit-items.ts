@@ -14,6 +14,7 @@ import type {
   WalletMove,
   WalletOrderWrite,
 } from '../../domain/commit-plan.ts';
+import type { InboxCredit, InboxSweep } from '../../domain/inbox.ts';
 import { largeValueIndexAttributes } from '../../domain/large-value.ts';
 import type { LawEnforcementRequest } from '../../domain/law-enforcement.ts';
 import { systemAccountShards } from '../../domain/ledger.ts';
@@ -35,6 +36,8 @@ export type Role =
   | 'paymentRequest'
   | 'refund'
   | 'switch'
+  | 'credit'
+  | 'config'
   | 'audit';
 export interface Built {
   item: TransactItem;
@@ -191,6 +194,122 @@ export function walletItems(table: string, move: WalletMove, token: string, at: 
       },
     },
   ];
+}
+
+/**
+ * A credit into a busy wallet's inbox (functions/core/domain/inbox.ts): an item of its own on the
+ * shard the transfer derives, in commit order; the wallet's item is not touched. Once per transfer.
+ */
+export function creditItem(table: string, c: InboxCredit, at: string): Built {
+  return {
+    role: 'credit',
+    item: {
+      Put: {
+        TableName: table,
+        Item: {
+          ...keys.inboxCredit(c.walletId, c.shard, at, c.entry.transferId),
+          walletId: c.walletId,
+          shard: c.shard,
+          transferId: c.entry.transferId,
+          type: c.entry.type,
+          amount: c.amount,
+          ...(c.entry.counterparty ? { counterparty: c.entry.counterparty } : {}),
+          ...(c.entry.counterpartyKey ? { counterpartyKey: c.entry.counterpartyKey } : {}),
+          at,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  };
+}
+
+/**
+ * The sweeper's fold: the wallet at its version takes the batch (version + k, balance + Σ), one
+ * entry per credit numbered by the version it produces, with the running balance after it, and
+ * each credit deleted, conditionally on it still being there: a credit applied by an earlier try
+ * cancels the whole transaction, so a credit is never applied twice. An entry keeps the credit's
+ * time as `createdAt` (when the money moved) and the fold's as `appliedAt`.
+ */
+export function sweepItems(table: string, sweep: InboxSweep, token: string, at: string): Built[] {
+  const { wallet, credits } = sweep;
+  let balance = wallet.balance;
+  const built: Built[] = [];
+  credits.forEach((c, i) => {
+    balance += c.amount;
+    built.push(
+      {
+        role: 'entry',
+        item: {
+          Put: {
+            TableName: table,
+            Item: {
+              ...keys.walletEntry(wallet.walletId, wallet.version + 1 + i),
+              entryId: digest(token, wallet.walletId, c.entry.transferId).slice(0, 26),
+              walletId: wallet.walletId,
+              transferId: c.entry.transferId,
+              type: c.entry.type,
+              amount: c.amount,
+              balanceAfter: balance,
+              ...(c.entry.counterparty ? { counterparty: c.entry.counterparty } : {}),
+              ...(c.entry.counterpartyKey ? { counterpartyKey: c.entry.counterpartyKey } : {}),
+              createdAt: c.at,
+              appliedAt: at,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      {
+        role: 'credit',
+        item: {
+          Delete: {
+            TableName: table,
+            Key: keys.inboxCredit(c.walletId, c.shard, c.at, c.entry.transferId),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+      },
+    );
+  });
+  const wallet0: Built = {
+    role: 'wallet',
+    item: {
+      Update: {
+        TableName: table,
+        Key: keys.wallet(wallet.walletId),
+        UpdateExpression: 'SET balance = :balance, version = :next',
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: {
+          ':v': wallet.version,
+          ':next': wallet.version + credits.length,
+          ':balance': balance,
+        },
+      },
+    },
+  };
+  return [wallet0, ...built];
+}
+
+/** An operator's inbox configuration: conditional on the count as read (the audit record rides along). */
+export function walletConfigItem(table: string, c: NonNullable<CommitPlan['walletConfig']>): Built {
+  const read = c.wallet.inboxShards;
+  return {
+    role: 'config',
+    item: {
+      Update: {
+        TableName: table,
+        Key: keys.wallet(c.wallet.walletId),
+        UpdateExpression: 'SET inboxShards = :n, inboxShardsSeen = :seen',
+        ConditionExpression:
+          read === undefined ? 'attribute_exists(pk) AND attribute_not_exists(inboxShards)' : 'inboxShards = :read',
+        ExpressionAttributeValues: {
+          ':n': c.inboxShards,
+          ':seen': c.inboxShardsSeen,
+          ...(read === undefined ? {} : { ':read': read }),
+        },
+      },
+    },
+  };
 }
 
 /** Shard and entry id derive from the transfer: a retried commit writes the same items. */

@@ -86,6 +86,13 @@ export const keys = {
     pk: `WALLET#${walletId}`,
     sk: `ENTRY#${String(version).padStart(12, '0')}`,
   }),
+  /** A shard of a busy wallet's inbox (functions/core/domain/inbox.ts): a partition of its own. */
+  inboxShard: (walletId: string, shard: number): string => `WALLET#${walletId}#INBOX#${shard}`,
+  /** A credit waiting in an inbox shard, in commit order (`at`), until the sweeper applies and deletes it. */
+  inboxCredit: (walletId: string, shard: number, at: string, transferId: string): Key => ({
+    pk: `WALLET#${walletId}#INBOX#${shard}`,
+    sk: `CREDIT#${at}#${transferId}`,
+  }),
   systemBalance: (account: string, shard: number): Key => ({ pk: `SYSTEM#${account}#${shard}`, sk: 'BALANCE' }),
   systemEntry: (account: string, shard: number, id: string): Key => ({
     pk: `LEDGER#${account}#${shard}`,

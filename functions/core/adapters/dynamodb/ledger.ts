@@ -8,6 +8,7 @@ import {
   type SwitchRecord,
 } from '../../domain/commit-plan.ts';
 import type { Customer } from '../../domain/customer.ts';
+import { oldestFirst, type PendingCredit } from '../../domain/inbox.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
 import type { NameInquiry } from '../../domain/name-inquiry.ts';
 import { Refusal } from '../../domain/refusals.ts';
@@ -15,7 +16,7 @@ import type { RiskProfile } from '../../domain/risk/profile.ts';
 import type { Case } from '../../domain/risk-case.ts';
 import type { Transfer } from '../../domain/transfer.ts';
 import type { Wallet } from '../../domain/wallet.ts';
-import type { CommitOutcome, Ledger, MoneyItems, MoneyKeys, StatementEntry } from '../../ports/ledger.ts';
+import type { CommitOutcome, Ledger, MoneyItems, MoneyKeys, PendingSum, StatementEntry } from '../../ports/ledger.ts';
 import type { BankLink } from '../../ports/link-store.ts';
 import type { Device } from '../../ports/onboarding-store.ts';
 import type { WatchlistKind, WatchlistSeverity } from '../../ports/watchlist.ts';
@@ -25,6 +26,7 @@ import {
   type Built,
   caseItem,
   clearanceItem,
+  creditItem,
   digest,
   ENTRIES_PER_PART,
   monthlyItem,
@@ -32,10 +34,12 @@ import {
   paymentRequestItem,
   refundItem,
   requestItem,
+  sweepItems,
   switchRecordItem,
   systemItems,
   type Tables,
   transferItems,
+  walletConfigItem,
   walletItems,
 } from './commit-items.ts';
 import { type Key, keys } from './keys.ts';
@@ -70,6 +74,20 @@ const stripKeys = ({
   gsi2sk: _s2,
   ...rest
 }: Record<string, unknown>) => rest;
+
+/** A credit as its inbox item holds it (commit-items.ts `creditItem`). */
+export const pendingCreditOf = (item: Record<string, unknown>): PendingCredit => ({
+  walletId: item.walletId as string,
+  shard: item.shard as number,
+  amount: item.amount as number,
+  at: item.at as string,
+  entry: {
+    transferId: item.transferId as string,
+    type: item.type as PendingCredit['entry']['type'],
+    ...(item.counterparty ? { counterparty: item.counterparty as string } : {}),
+    ...(item.counterpartyKey ? { counterpartyKey: item.counterpartyKey as string } : {}),
+  },
+});
 
 /** The keys of one read, each with what it is for. */
 function keysOf(k: MoneyKeys): { tag: string; key: Key }[] {
@@ -177,6 +195,9 @@ export class DynamoLedger implements Ledger {
     plan.system.forEach((p, n) => {
       built.push(...systemItems(table, p, token, n, plan.at));
     });
+    for (const credit of plan.credits ?? []) built.push(creditItem(table, credit, plan.at));
+    if (plan.sweep) built.push(...sweepItems(table, plan.sweep, token, plan.at));
+    if (plan.walletConfig) built.push(walletConfigItem(table, plan.walletConfig));
     if (plan.monthly) built.push(monthlyItem(table, plan.monthly));
     if (plan.riskCase) built.push(caseItem(table, plan.riskCase));
     for (const order of plan.walletOrders ?? []) built.push(...orderItems(table, order));
@@ -334,6 +355,64 @@ export class DynamoLedger implements Ledger {
       new GetCommand({ TableName: this.table, Key: keys.monthlyUsage(customerId, month) }),
     );
     return (out.Item?.used as number | undefined) ?? 0;
+  }
+
+  async inbox(walletId: string, shards: number, limit: number): Promise<PendingCredit[]> {
+    const pages = await Promise.all(
+      Array.from({ length: shards }, (_, shard) =>
+        this.#db.send(
+          new QueryCommand({
+            TableName: this.table,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
+            ExpressionAttributeValues: { ':pk': keys.inboxShard(walletId, shard), ':credit': 'CREDIT#' },
+            ConsistentRead: true,
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    // Each shard's oldest `limit`: the oldest `limit` of all are among them.
+    return pages
+      .flatMap((out) => (out.Items ?? []).map(pendingCreditOf))
+      .sort(oldestFirst)
+      .slice(0, limit);
+  }
+
+  async pendingCredits(walletId: string, shards: number): Promise<PendingSum> {
+    const sums = await Promise.all(
+      Array.from({ length: shards }, async (_, shard) => {
+        const sum: PendingSum = { amount: 0, count: 0 };
+        let start: Record<string, unknown> | undefined;
+        do {
+          const out = await this.#db.send(
+            new QueryCommand({
+              TableName: this.table,
+              KeyConditionExpression: 'pk = :pk AND begins_with(sk, :credit)',
+              ExpressionAttributeValues: { ':pk': keys.inboxShard(walletId, shard), ':credit': 'CREDIT#' },
+              ProjectionExpression: 'amount, #at',
+              ExpressionAttributeNames: { '#at': 'at' },
+              ConsistentRead: true,
+              ...(start ? { ExclusiveStartKey: start } : {}),
+            }),
+          );
+          for (const item of out.Items ?? []) {
+            sum.amount += item.amount as number;
+            sum.count += 1;
+            const at = item.at as string;
+            if (!sum.oldestAt || at < sum.oldestAt) sum.oldestAt = at;
+          }
+          start = out.LastEvaluatedKey;
+        } while (start);
+        return sum;
+      }),
+    );
+    const all: PendingSum = { amount: 0, count: 0 };
+    for (const s of sums) {
+      all.amount += s.amount;
+      all.count += s.count;
+      if (s.oldestAt && (!all.oldestAt || s.oldestAt < all.oldestAt)) all.oldestAt = s.oldestAt;
+    }
+    return all;
   }
 
   async systemBalance(account: SystemAccount): Promise<number> {

@@ -2,6 +2,7 @@ import { ulid } from 'ulid';
 import type { StoredRefusal } from '../../domain/commit-plan.ts';
 import type { Customer } from '../../domain/customer.ts';
 import type { DeviceProof } from '../../domain/device.ts';
+import { inboxShardsOf } from '../../domain/inbox.ts';
 import { Refusal, refusals } from '../../domain/refusals.ts';
 import { firstView, requestFingerprint, type Transfer, transferIdFor, transferView } from '../../domain/transfer.ts';
 import type { TransferRequest, TransferSnapshot } from '../../domain/transfer-machine.ts';
@@ -253,8 +254,10 @@ export async function createTransfer(
     ...baseSnapshot(items, at, input.request.walletId, read.payeeId, device),
     risk: riskInputs(items, read.watched, read.cleared),
   });
+  // A payee with inbox shards is credited in its inbox, its item untouched: nothing to queue behind.
+  const payee = read.payeeId ? items.wallets[read.payeeId] : undefined;
   const settled = await decideAndCommit(services, {
-    lock: [input.request.walletId, read.payeeId],
+    lock: [input.request.walletId, payee && inboxShardsOf(payee) > 0 ? undefined : read.payeeId],
     read: async (attempt) => {
       if (attempt > 0) items = merged(items, await services.ledger.read(volatile), volatile);
       if (items.transfer || items.refusal) throw new Replay();
