@@ -13,6 +13,10 @@
 // the items are read back and the invariants checked (`checkInvariants`): balances, statements,
 // double entry per transfer, the banks' side, the monthly cap, Circular 50's Tksth, cases and
 // their audit rows, authorizations and settlements; at the end, the safeguarding reconciliation.
+// In some runs the merchant's wallet has inbox shards (docs/merchants.md "A busy merchant's
+// inbox"): its credits wait in the inbox until a `sweep` (racing the group's other operations)
+// folds them in; the invariants count the inbox as the merchant's money (wallets + inboxes +
+// system accounts = 0) and, drained, find it empty.
 //
 // Replay: every run of the file prints its seed. To replay a failure, run
 //   FC_SEED=<seed> npx vitest run --project integration test/integration/money-properties.test.ts
@@ -34,6 +38,7 @@ import { container, overrideServices, type Services } from '../../functions/core
 import { classThresholds, strongerOrEqual } from '../../functions/core/domain/authentication-class.ts';
 import { businessMonth } from '../../functions/core/domain/calendar.ts';
 import { monthlyCap } from '../../functions/core/domain/customer.ts';
+import { inboxShardsToRead } from '../../functions/core/domain/inbox.ts';
 import { type SystemAccount, systemAccountShards } from '../../functions/core/domain/ledger.ts';
 import { Refusal } from '../../functions/core/domain/refusals.ts';
 import { defaultRiskConfig, type RiskConfig } from '../../functions/core/domain/risk/config.ts';
@@ -42,6 +47,7 @@ import { ocra } from '../../functions/core/domain/soft-otp.ts';
 import { type Transfer, transferIdFor } from '../../functions/core/domain/transfer.ts';
 import { logger } from '../../functions/core/observability/logger.ts';
 import { linkBank } from '../../functions/core/use-cases/bank-links.ts';
+import { setInboxShards, sweepInbox } from '../../functions/core/use-cases/inbox.ts';
 import { reconcileSafeguarding } from '../../functions/core/use-cases/reconcile-safeguarding.ts';
 import { decideCase } from '../../functions/core/use-cases/risk-cases.ts';
 import { submitKyc } from '../../functions/core/use-cases/submit-kyc.ts';
@@ -117,7 +123,9 @@ type Op =
    * The merchant refunds `percent` of the pick-th COMPLETED payment (above 100: more than it, refused;
    * several at once race for what is left: the payment's `refundedAmount` is their condition).
    */
-  | { kind: 'refund'; pick: number; percent: number; client: Client };
+  | { kind: 'refund'; pick: number; percent: number; client: Client }
+  /** The merchant's sweeper folds its inbox in (a merchant with inbox shards), racing the group. */
+  | { kind: 'sweep' };
 
 /** Whole thousands of VND: small (class A), medium (up to the class A/B line) and large (class C). */
 const amount = fc
@@ -173,6 +181,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay' as const), pick: index }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('sweep' as const) }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -197,6 +206,8 @@ const scenario = fc.record({
   flaggedWallet: fc.nat({ max: 4 }),
   flaggedAccount: fc.nat({ max: 4 }),
   merchantFlagged: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 2, arbitrary: fc.constant(false) }),
+  /** The merchant's inbox shards (0: its credits go to its wallet item). */
+  merchantShards: fc.constantFrom(0, 3, 8),
   groups: fc.array(fc.array(op, { minLength: 1, maxLength: 3 }), { minLength: 10, maxLength: 20, size: 'max' }),
 });
 type Scenario = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
@@ -614,6 +625,11 @@ async function runGroup(w: World, group: Op[]): Promise<void> {
             o.client,
           );
       }
+      case 'sweep':
+        return async () => {
+          const done = await sweepInbox(services(), w.merchant.walletId);
+          count(w, done.applied ? 'sweep:applied' : 'sweep:empty');
+        };
       case 'replay': {
         if (!earlier.length) return async () => count(w, 'replay:none');
         const s = earlier[o.pick % earlier.length]!;
@@ -745,6 +761,15 @@ async function checkInvariants(w: World, phase: 'after the groups' | 'drained'):
       if (group === 'I.3') expect(counters!.totalAB, `${at} ${p.name} Tksth`).toBeLessThanOrEqual(TKSTH);
     }
     walletTotal += wallet.balance;
+    // Credits still in the inbox (a merchant with shards): its money, postings of their transfers.
+    for (const c of await svc.ledger.inbox(p.walletId, inboxShardsToRead(wallet), 10_000)) {
+      expect(ids.has(c.entry.transferId), `${at} ${p.name} inbox credit of unknown transfer`).toBe(true);
+      if (phase === 'drained') expect.fail(`${at} ${p.name} inbox not drained: ${c.entry.transferId}`);
+      const m = actualWallet.get(c.entry.transferId) ?? new Map<string, number>();
+      add(m, p.walletId, c.amount);
+      actualWallet.set(c.entry.transferId, m);
+      walletTotal += c.amount;
+    }
   }
 
   // Double entry, per transfer: the run's wallet entries and system entries are exactly what its
@@ -768,7 +793,7 @@ async function checkInvariants(w: World, phase: 'after the groups' | 'drained'):
     ).toEqual({ wallets: nonZero(expected.wallets), system: nonZero(expected.system) });
   }
   const systemTotal = systemEntries.reduce((s, e) => s + e.amount, 0);
-  expect(walletTotal + systemTotal, `${at} wallets + system accounts`).toBe(0);
+  expect(walletTotal + systemTotal, `${at} wallets + inboxes + system accounts`).toBe(0);
 
   // The banks: what left the run's bank accounts is in the wallets, held, reserved for a
   // withdrawal the bank has not paid out, or pulled for a top-up not credited yet.
@@ -902,6 +927,13 @@ describe('money properties (fast-check, real engines)', () => {
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         const w = await buildWorld();
+        if (s.merchantShards > 0)
+          await setInboxShards(services(), w.merchant.walletId, s.merchantShards, {
+            caller: operator,
+            route: 'PUT /v1/ops/wallets/{walletId}/inbox',
+            reason: 'property test',
+            reference: w.runId,
+          });
         // Every wallet starts with three top-ups (class A, then C), authorized and settled at
         // once; then the watch-list entries are imported.
         await Promise.all(
@@ -922,6 +954,8 @@ describe('money properties (fast-check, real engines)', () => {
         for (const group of s.groups) await runGroup(w, group);
         await checkInvariants(w, 'after the groups');
         await drain(w);
+        // Money returned by the bank to a merchant with shards lands in its inbox too.
+        await sweepInbox(services(), w.merchant.walletId);
         await checkInvariants(w, 'drained');
         const ops = s.groups.reduce((n, g) => n + g.length, 0);
         console.log(`run ${w.runId}: ${ops} operations in ${s.groups.length} groups`, JSON.stringify(w.outcomes));
