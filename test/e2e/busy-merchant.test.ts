@@ -1,4 +1,7 @@
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntimeProcess } from '../support/runtime-process.ts';
 import {
@@ -83,11 +86,13 @@ async function bounded<T, R>(items: readonly T[], limit: number, work: (item: T,
 }
 
 let stop: (() => Promise<void>) | undefined;
+let logFile = '';
 beforeAll(async () => {
   const runtime = await startRuntimeProcess('e2e-runtime-busy-merchant', {
     RISK_CONFIG: JSON.stringify({ merchantNight: { minPayments: 1_000_000_000 } }),
   });
   stop = runtime.stop;
+  logFile = runtime.logFile;
   useApi(runtime.url);
 }, 120_000);
 afterAll(async () => {
@@ -155,8 +160,9 @@ describe('a merchant past the per-item ceiling', () => {
     expect(await bankBalance(s.account)).toBe(atBank + 300_000);
     for (const payer of payers.slice(0, 4)) await expectLedgerConsistent(payer, payer.walletId);
 
-    // The merchant's risk profile learnt every entry once, in version order.
+    // The merchant's risk profile learnt every entry once, in version order: all of them, none skipped.
     await afterCommitSettled([s.walletId], 30_000);
+    expect(readFileSync(logFile, 'utf8')).not.toContain('risk profile skips entries');
 
     // Safeguarding: every wallet's balance (the merchant's summing its shards) is what the
     // reconciliation derives from the ledger identity, and the guarantee account matches it.
@@ -178,6 +184,53 @@ describe('a merchant past the per-item ceiling', () => {
       `busy merchant: set-up ${((setUp - started) / 1000).toFixed(1)} s, ${PAYMENTS} payments in ${((paid - setUp) / 1000).toFixed(1)} s, inbox drained ${((drained - paid) / 1000).toFixed(1)} s after the last`,
     );
   }, 180_000);
+
+  it('tells the merchant of each payment once (payment.completed), sharded or not', async () => {
+    const s = await shop();
+    const received: { id: string; transferId: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const event = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        received.push({ id: event.id, transferId: event.data.transferId });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+      expect((await as(s)('PUT', '/v1/merchant/webhook', { url, events: ['payment.completed'] })).status).toBe(200);
+      const { token } = await staff(['operators']);
+      const set = await api('PUT', `/v1/ops/wallets/${s.walletId}/inbox`, {
+        token,
+        body: { shards: 4, reason: 'webhooks', reference: 'OPS-2' },
+      });
+      expect(set.status).toBe(200);
+      const payers = await bounded(Array.from({ length: 5 }), 5, () => fundedCustomer(50_000));
+      const paid = await bounded(Array.from({ length: 20 }), 10, async (_, i) => {
+        const payer = payers[i % payers.length]!;
+        const r = await as(payer)<TransferView>('POST', '/v1/transfers', {
+          type: 'PAYMENT',
+          walletId: payer.walletId,
+          merchantId: s.walletId,
+          amount: 2_001 + i,
+        });
+        expect(r.json.status).toBe('COMPLETED');
+        return r.json.transferId;
+      });
+      const deadline = Date.now() + 30_000;
+      while (new Set(received.map((r) => r.id)).size < paid.length && Date.now() < deadline)
+        await new Promise((done) => setTimeout(done, 100));
+      await inboxDrained(s.walletId);
+      // Delivery is at least once: a redelivery carries the same id. One event per payment.
+      const byId = new Map(received.map((r) => [r.id, r.transferId]));
+      expect(byId.size).toBe(paid.length);
+      expect([...byId.values()].sort()).toEqual([...paid].sort());
+    } finally {
+      await new Promise<void>((done) => server.close(() => done()));
+    }
+  }, 120_000);
 });
 
 /** Waits until `amount` is folded in (the statement's newest balanceAfter), then withdraws it with the soft OTP. */
