@@ -2,7 +2,8 @@
 // capacity units per operation (the request path's and the after-commit consumer's), cold start
 // per bundle, the risk engine's cost, a contention test on one merchant, and the figures of the
 // "Money core v2" targets. Prints ratios and counts, never pass/fail (DESIGN.md "Quality bars").
-// BENCH_QUICK=1: a short smoke run. See docs/performance.md for what the figures mean.
+// BENCH_QUICK=1: a short smoke run; BENCH_ONLY=contention: the contention phase alone (results in
+// bench/results-contention.json). See docs/performance.md for what the figures mean.
 import './env.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { normalizePhone } from '../functions/core/domain/phone.ts';
 import { hanoiHour } from '../functions/core/domain/risk/index.ts';
 import { SKETCH_CAP } from '../functions/core/domain/risk/profile.ts';
 import type { Wallet } from '../functions/core/domain/wallet.ts';
+import { setInboxShards, sweepInbox, walletWithPending } from '../functions/core/use-cases/inbox.ts';
 import { commitWithRetry } from '../functions/core/use-cases/transfers/commit-loop.ts';
 import { settleTransfer } from '../functions/core/use-cases/transfers/settle.ts';
 import { monthKey } from '../functions/core/use-cases/transfers/snapshots.ts';
@@ -29,7 +31,6 @@ import { startGateway } from '../local/gateway.ts';
 import { type Customer, type Funded, type Merchant, pool, WalletClient } from './client.ts';
 import { type BundleResult, measureBundles } from './coldstart.ts';
 import { type AfterCommitConsumer, type Drained, startConsumer } from './consumer.ts';
-import { deferredCredit } from './deferred-credit.ts';
 import { type CallCost, callCosts } from './engine-cost.ts';
 import {
   CAPACITY_COMMANDS,
@@ -57,13 +58,18 @@ import { measureEvaluate, measureRiskReads, type RiskReads } from './risk.ts';
 import { fixed, type Summary, summarize, table } from './stats.ts';
 
 const QUICK = process.env.BENCH_QUICK === '1';
+/** `contention`: only the population and the contention phase (no cold start, capacity, risk or load runs). */
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== 'contention') throw new Error(`BENCH_ONLY=${ONLY}: only "contention" is known`);
+/** The busy merchant's inbox shards in the contention phase (docs/merchants.md). */
+const INBOX_SHARDS = Number(process.env.BENCH_INBOX_SHARDS ?? 4);
 const config = {
   quick: QUICK,
   levels: (process.env.BENCH_LEVELS ?? (QUICK ? '1,8' : '1,8,32')).split(',').map(Number),
   /** Seconds per load run. */
   duration: Number(process.env.BENCH_DURATION ?? (QUICK ? 2 : 5)),
   warmup: 1,
-  coldRuns: Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 3 : 10)),
+  coldRuns: ONLY ? 0 : Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 3 : 10)),
   evaluateIterations: QUICK ? 20_000 : 100_000,
   readIterations: QUICK ? 100 : 300,
   /** VND per P2P transfer, per payment (not a round amount: see the merchantRoundAmounts rule). */
@@ -237,6 +243,8 @@ function machine() {
 // the plans it commits (a class B transfer: the plan storing it waiting, then the authorize plan).
 
 const commits = { committed: 0, conflict: 0 };
+/** A busy merchant's folds (the sweeper's commits), counted apart from the transfers' commits. */
+const sweeps = { committed: 0, conflict: 0, commitMs: [] as number[] };
 let capturing: { plans: CommitPlan[] } | undefined;
 
 function wrapLedger(services: Services) {
@@ -244,9 +252,12 @@ function wrapLedger(services: Services) {
   const commit = ledger.commit.bind(ledger);
   ledger.commit = async (plan) => {
     if (capturing) capturing.plans.push(structuredClone(plan));
+    const t0 = performance.now();
     const outcome = await commit(plan);
-    if (outcome.outcome === 'committed') commits.committed++;
-    else commits.conflict++;
+    if (plan.sweep) sweeps.commitMs.push(performance.now() - t0);
+    const counter = plan.sweep ? sweeps : commits;
+    if (outcome.outcome === 'committed') counter.committed++;
+    else counter.conflict++;
     return outcome;
   };
 }
@@ -417,7 +428,7 @@ async function benchRuntime(
   log(probe.note);
 
   // 3. The population.
-  log(`creating ${population} funded customers (two linked wallets each) and ${population + 1} merchants`);
+  log(`creating ${population} funded customers (two linked wallets each) and ${population + 2} merchants`);
   const customers: Funded[] = await pool(population, 8, () => client.fundedCustomer(10_000_000, settle));
   // Access tokens live 5 minutes (API.md v1.1): the load runs sign the customers in again when
   // theirs are 3 minutes old, as an app would refresh.
@@ -430,9 +441,25 @@ async function benchRuntime(
     });
     tokensAt = Date.now();
   };
-  const merchants: Merchant[] = await pool(population + 1, 8, () => client.merchant());
+  const merchants: Merchant[] = await pool(population + 2, 8, () => client.merchant());
   const hot = merchants.pop()!;
-  log(`population ready (${customers.length} customers, ${merchants.length} + 1 merchants)`);
+  /** The merchant past the per-item ceiling: its credits go to inbox shards (docs/merchants.md). */
+  const busy = merchants.pop()!;
+  log(`population ready (${customers.length} customers, ${merchants.length} + 2 merchants)`);
+
+  if (ONLY === 'contention') {
+    log(`contention only (BENCH_ONLY): ${maxLevel} payers paying one merchant`);
+    const contention = await measureContention(url, customers, merchants, hot, busy, rawDoc, table, consumer);
+    results.contention = contention;
+    results.consumer = consumer.counts;
+    results.finishedAt = new Date().toISOString();
+    results.seconds = Math.round((Date.now() - started) / 1000);
+    (results.machine as { loadAverageAtEnd?: number[] }).loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
+    writeFileSync(join(root, 'bench', 'results-contention.json'), `${JSON.stringify(results, stripTraces, 2)}\n`);
+    console.log(contentionReport(contention).join('\n'));
+    log(`done in ${results.seconds}s; results in bench/results-contention.json`);
+    return;
+  }
 
   // 4. Capacity units per operation, each alone with the counter reset around it.
   log('capacity units per operation (ReturnConsumedCapacity TOTAL; transactional writes modelled)');
@@ -643,7 +670,7 @@ async function benchRuntime(
   // 7. Contention: many payers, one merchant.
   log(`contention: ${maxLevel} payers paying one merchant`);
   await freshTokens();
-  const contention = await measureContention(url, customers, merchants, hot, rawDoc, table, consumer);
+  const contention = await measureContention(url, customers, merchants, hot, busy, rawDoc, table, consumer);
   results.contention = contention;
 
   // 8. The targets of "Money core v2", from the figures above.
@@ -676,14 +703,22 @@ async function benchRuntime(
 /**
  * One load run, measured: the after-commit consumer paused during it (when given) and drained
  * after it, the drain timed; the requests a run left in the gateway finish before the next.
+ * `alongside`: work started with the load and stopped when it ends (a busy merchant's sweeper),
+ * its engine and CPU time counted in the run's.
  */
-async function measuredRun(scenario: Scenario, consumer: AfterCommitConsumer | undefined): Promise<Measured> {
+async function measuredRun(
+  scenario: Scenario,
+  consumer: AfterCommitConsumer | undefined,
+  alongside?: () => Alongside,
+): Promise<Measured> {
   await quiesce();
   resetCounters();
   const conflicts = commits.conflict;
   const committed = commits.committed;
   consumer?.pause();
+  const side = alongside?.();
   const r = await withUsage(() => runLoad(scenario));
+  const sweeper = await side?.stop();
   const retries = commits.conflict - conflicts;
   await quiesce();
   const plans = commits.committed - committed;
@@ -715,7 +750,71 @@ async function measuredRun(scenario: Scenario, consumer: AfterCommitConsumer | u
         : ''
     }${r.sample ? `  first non-2xx: ${r.sample.slice(0, 120)}` : ''}`,
   );
-  return { ...r, conflictRetries: retries, ...(afterCommit ? { afterCommit } : {}) };
+  return { ...r, conflictRetries: retries, ...(afterCommit ? { afterCommit } : {}), ...(sweeper ? { sweeper } : {}) };
+}
+
+/** The engine's CPU per completed flow over several runs. */
+function jvmMsPerFlow(runs: Measured[]): number {
+  const flows = runs.reduce((sum, r) => sum + r.steps.at(-1)!.ok, 0);
+  const jvm = runs.reduce((sum, r) => sum + r.usage.jvmCores * r.seconds, 0);
+  return flows ? (jvm * 1000) / flows : Number.NaN;
+}
+
+/** What a sweeper alongside a run did. */
+interface SweeperRun {
+  applied: number;
+  batches: number;
+  /** Its own commits that conflicted (a withdrawal, or nothing here: one sweeper). */
+  conflicts: number;
+  meanBatch: number;
+  creditsPerSecond: number;
+  /** The fold's TransactWriteItems, each. */
+  batchMs: Summary;
+}
+
+interface Alongside {
+  stop(): Promise<SweeperRun>;
+}
+
+/**
+ * A busy merchant's sweeper alongside a load run, as the FIFO worker runs it in AWS (one per
+ * wallet): `sweepInbox` (functions/core/use-cases/inbox.ts: batches of up to 49, a linger after a
+ * partial one, back when the inbox is empty), called again 50 ms later as the next request from
+ * the stream would (the stream consumer that asks for sweeps is paused during the runs, as in
+ * every run, so the bench drives the worker's use case itself).
+ */
+function sweeperAlongside(services: Services, walletId: string): () => Alongside {
+  return () => {
+    let running = true;
+    let applied = 0;
+    let batches = 0;
+    const conflicts0 = sweeps.conflict;
+    const commitMs0 = sweeps.commitMs.length;
+    const t0 = performance.now();
+    const loop = (async () => {
+      while (running) {
+        const done = await sweepInbox(services, walletId, { budgetMs: 1_000 });
+        applied += done.applied;
+        batches += done.batches;
+        if (!done.more) await sleep(50);
+      }
+    })();
+    return {
+      async stop() {
+        running = false;
+        await loop;
+        const seconds = (performance.now() - t0) / 1000;
+        return {
+          applied,
+          batches,
+          conflicts: sweeps.conflict - conflicts0,
+          meanBatch: batches ? applied / batches : 0,
+          creditsPerSecond: seconds ? applied / seconds : 0,
+          batchMs: summarize(sweeps.commitMs.slice(commitMs0)),
+        };
+      },
+    };
+  };
 }
 
 /** Traces are long: results.json keeps them for transfers only. */
@@ -949,6 +1048,7 @@ async function measureContention(
   customers: Funded[],
   merchants: Merchant[],
   hot: Merchant,
+  busy: Merchant,
   rawDoc: DynamoDBDocumentClient,
   table: string,
   consumer: AfterCommitConsumer,
@@ -1065,22 +1165,109 @@ async function measureContention(
     `fleet, ${n} payers → ${n} merchants`,
     (i) => merchants[i % merchants.length]!.walletId,
   );
-  await consumer.drain();
-  consumer.pause();
-  const deferred = await deferredCredit({
-    services,
-    doc: rawDoc,
-    table,
-    template,
-    payers: customers.slice(0, n).map((c) => ({ walletId: c.walletId, customerId: c.customerId })),
-    merchantId: hot.walletId,
-    seconds: config.duration,
-    shards: 4,
+  // (c) The real path past the per-item ceiling (docs/merchants.md "A busy merchant's inbox"):
+  // the same payers through the API, paying one merchant each, then all paying one merchant whose
+  // credits go to inbox shards, its sweeper alongside (what the FIFO worker runs). In the order
+  // spread, busy, busy, spread, so that a drift in the machine's other load weighs on both alike.
+  // Their ratio is the figure of the issue: the busy merchant against 32 merchants, same run.
+  await setInboxShards(services, busy.walletId, INBOX_SHARDS, {
+    caller: { subject: 'bench', groups: ['operators'] },
+    route: 'PUT /v1/ops/wallets/{walletId}/inbox',
+    reason: 'bench: a merchant past the per-item ceiling',
+    reference: 'bench',
   });
-  await quiesce();
-  const deferredAfterCommit = await consumer.resume();
+  const payments = (name: string, payee: (i: number) => string) =>
+    ({
+      target: 'api',
+      flow: 'payment',
+      name,
+      url,
+      connections: n,
+      duration: config.duration,
+      amount: config.paymentAmount,
+      conns: customers.slice(0, n).map((c, i) => ({
+        token: c.token,
+        device: c.device,
+        phone: c.phone,
+        walletId: c.walletId,
+        toWalletId: payee(i),
+      })),
+    }) satisfies Scenario;
+  const spreadName = `payment api → ${n} merchants c${n}`;
+  const busyName = `payment api → 1 merchant, ${INBOX_SHARDS} inbox shards c${n}`;
+  const runs: Measured[] = [];
+  const busy0 = (await services.wallets.get(busy.walletId))!;
+  const folded0 = busy0.balance;
+  for (const which of ['spread', 'busy', 'busy', 'spread'] as const) {
+    runs.push(
+      which === 'spread'
+        ? await measuredRun(
+            payments(spreadName, (i) => merchants[i % merchants.length]!.walletId),
+            consumer,
+          )
+        : await measuredRun(
+            payments(busyName, () => busy.walletId),
+            consumer,
+            sweeperAlongside(services, busy.walletId),
+          ),
+    );
+  }
+  const side = (name: string) => {
+    const list = runs.filter((r) => r.name === name);
+    const ok = list.reduce((sum, r) => sum + r.steps[0]!.ok, 0);
+    const seconds = list.reduce((sum, r) => sum + r.seconds, 0);
+    return { runs: list, perSecond: ok / seconds, ok };
+  };
+  const spread = side(spreadName);
+  const sharded = side(busyName);
+  // What the sweeper left when the last run stopped, folded in now (timed), then the books: the
+  // merchant's balance, summing its shards, is every payment; folded, its statement lists each.
+  // Every payment the runs made (the load generator's answers, and requests it stopped waiting
+  // for that the gateway finished): what the sweepers folded in, and what was left.
+  const sweepers = sharded.runs.map((r) => r.sweeper!);
+  const pendingRead = (await walletWithPending(services, (await services.wallets.get(busy.walletId))!)).balance;
+  const drain0 = performance.now();
+  const drained = await sweepInbox(services, busy.walletId, { budgetMs: 60_000 });
+  const drainSeconds = (performance.now() - drain0) / 1000;
+  const credits = sweepers.reduce((sum, x) => sum + x.applied, 0) + drained.applied;
+  const paidIn = credits * config.paymentAmount;
+  const folded = (await services.wallets.get(busy.walletId))!;
+  let entries = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await services.ledger.statement(busy.walletId, 500, cursor);
+    entries += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor);
+  const inbox = {
+    shards: INBOX_SHARDS,
+    spread: { case: spreadName, perSecond: spread.perSecond, runs: spread.runs.map((r) => r.perSecond) },
+    busy: { case: busyName, perSecond: sharded.perSecond, runs: sharded.runs.map((r) => r.perSecond) },
+    ratio: sharded.perSecond / spread.perSecond,
+    conflictRetries: sharded.runs.reduce((sum, r) => sum + (r.conflictRetries ?? 0), 0),
+    latency: sharded.runs.map((r) => r.steps[0]!.latency),
+    spreadLatency: spread.runs.map((r) => r.steps[0]!.latency),
+    jvmMsPerPayment: {
+      spread: jvmMsPerFlow(spread.runs),
+      busy: jvmMsPerFlow(sharded.runs),
+    },
+    sweeper: {
+      applied: sweepers.reduce((sum, x) => sum + x.applied, 0),
+      batches: sweepers.reduce((sum, x) => sum + x.batches, 0),
+      conflicts: sweepers.reduce((sum, x) => sum + x.conflicts, 0),
+      creditsPerSecond: sweepers.map((x) => x.creditsPerSecond),
+      batchMs: sweepers.map((x) => x.batchMs),
+      leftAtEnd: drained.applied,
+      drainSeconds,
+    },
+    balanceSumsShards: pendingRead === folded0 + paidIn,
+    balanceMatches: folded.balance === folded0 + paidIn,
+    // A fresh merchant: one entry per payment, numbered by the versions the folds produced.
+    statementMatches: entries === credits && folded.version - busy0.version === credits && credits >= sharded.ok,
+    afterCommit: runs.map((r) => r.afterCommit),
+  };
   log(
-    `fleet, deferred credits (prototype): ${fixed(deferred.paymentsPerSecond)} payments/s, ${deferred.payerConflicts} conflicts; sweeper ${fixed(deferred.sweeper.creditsPerSecond)} credits/s in batches of ${fixed(deferred.sweeper.meanBatch)}, backlog ${deferred.sweeper.backlogAtEnd}`,
+    `${busyName}: ${fixed(inbox.busy.perSecond)} payments/s against ${fixed(inbox.spread.perSecond)} into ${n} merchants (ratio ${fixed(inbox.ratio, 3)}); sweeper ${inbox.sweeper.applied} credits in ${inbox.sweeper.batches} batches alongside, ${inbox.sweeper.leftAtEnd} left, folded in ${fixed(drainSeconds, 2)} s; balance sums the shards: ${inbox.balanceSumsShards ? 'yes' : 'NO'}, folded = every payment: ${inbox.balanceMatches ? 'yes' : 'NO'}, one entry each: ${inbox.statementMatches ? 'yes' : 'NO'}`,
   );
 
   // (c) The merchant's risk profile, after the consumer has learnt every payment above: one item,
@@ -1129,7 +1316,7 @@ async function measureContention(
     api: { ...api, ...apiCounts },
     fleetHot,
     fleetSpread,
-    deferred: { ...deferred, afterCommit: deferredAfterCommit },
+    inbox,
     riskProfile,
   };
 }
@@ -1146,7 +1333,12 @@ type AfterCommitRun = Drained & {
   perTransfer: { calls: number; rru: number; wru: number };
 };
 
-type Measured = LoadResult & { usage: Usage; afterCommit?: AfterCommitRun; conflictRetries?: number };
+type Measured = LoadResult & {
+  usage: Usage;
+  afterCommit?: AfterCommitRun;
+  conflictRetries?: number;
+  sweeper?: SweeperRun;
+};
 
 /**
  * The figures of issue "Money core v2", with the previous run's (docs/performance.md,
@@ -1245,6 +1437,91 @@ function targetsOf(capacity: OpCapacity[], load: Measured[], repeats: Measured[]
       target: '≥ 0.5',
     },
   ];
+}
+
+/** The contention phase's tables (`npm run bench` prints them with the rest; BENCH_ONLY=contention alone). */
+function contentionReport(c: Awaited<ReturnType<typeof measureContention>>): string[] {
+  const out: string[] = [];
+  out.push('', '## Contention: one merchant, many payers', '');
+  const q = c.inbox;
+  const lat = (xs: Summary[], k: 'p50' | 'p99') => fixed(xs.reduce((sum, x) => sum + x[k], 0) / xs.length);
+  out.push(
+    table(
+      ['case', 'payments/s', 'p50 ms', 'p99 ms', 'conflict retries', 'per payment', 'TransactionConflict'],
+      [
+        [
+          c.api.name,
+          fixed(c.api.perSecond),
+          fixed(c.api.steps[0]!.latency.p50),
+          fixed(c.api.steps[0]!.latency.p99),
+          c.api.conflictRetries,
+          fixed(c.api.conflictRetries / Math.max(1, c.api.steps[0]!.ok), 2),
+          c.api.txConflict,
+        ],
+        ...[c.fleetHot, c.fleetSpread].map((f) => [
+          f.case,
+          fixed(f.perSecond),
+          fixed(f.latency.p50),
+          fixed(f.latency.p99),
+          f.conflictRetries,
+          fixed(f.retriesPerPayment, 2),
+          f.txConflict,
+        ]),
+        [
+          `${q.spread.case} (2 runs)`,
+          fixed(q.spread.perSecond),
+          lat(q.spreadLatency, 'p50'),
+          lat(q.spreadLatency, 'p99'),
+          '',
+          '',
+          '',
+        ],
+        [
+          `${q.busy.case} (2 runs, sweeper alongside)`,
+          fixed(q.busy.perSecond),
+          lat(q.latency, 'p50'),
+          lat(q.latency, 'p99'),
+          q.conflictRetries,
+          '',
+          '',
+        ],
+      ],
+    ),
+  );
+  out.push(
+    '',
+    `One merchant with ${q.shards} inbox shards ÷ ${c.fleetSpread.payers} merchants, same payers, same run: ${q.busy.runs.map((x) => fixed(x)).join(' and ')} against ${q.spread.runs.map((x) => fixed(x)).join(' and ')} payments/s, ratio ${fixed(q.ratio, 3)}. Engine CPU per payment ${fixed(q.jvmMsPerPayment.busy, 1)} ms (sweeper included) against ${fixed(q.jvmMsPerPayment.spread, 1)} ms.`,
+  );
+  out.push(
+    '',
+    `Sweeper alongside: ${q.sweeper.applied} credits in ${q.sweeper.batches} batches (mean ${fixed(q.sweeper.applied / Math.max(1, q.sweeper.batches), 1)}), ${q.sweeper.creditsPerSecond.map((x) => fixed(x)).join(' and ')} credits/s, batch p50 ${q.sweeper.batchMs.map((x) => fixed(x.p50)).join('/')} ms, p99 ${q.sweeper.batchMs.map((x) => fixed(x.p99)).join('/')} ms, ${q.sweeper.conflicts} conflicts; ${q.sweeper.leftAtEnd} credits left when the last run stopped, folded in ${fixed(q.sweeper.drainSeconds, 2)} s. The balance read summed the shards to every payment: ${q.balanceSumsShards ? 'yes' : 'NO'}; folded, the balance is every payment: ${q.balanceMatches ? 'yes' : 'NO'}, one statement entry each: ${q.statementMatches ? 'yes' : 'NO'}.`,
+  );
+  out.push(
+    '',
+    `After-commit backlog of each case, drained afterwards: ${[
+      ['api', c.api.afterCommit],
+      ['fleet → 1', c.fleetHot.afterCommit],
+      ['fleet → n', c.fleetSpread.afterCommit],
+      ...q.afterCommit.map((d, i) => [i === 1 || i === 2 ? `busy ${i}` : `spread ${i === 0 ? 1 : 2}`, d]),
+    ]
+      .map(([name, d]) => {
+        const x = d as Drained | undefined;
+        return `${name as string} ${x?.records ?? 0} records in ${fixed(x?.seconds ?? 0, 1)} s`;
+      })
+      .join('; ')}.`,
+  );
+  out.push(
+    '',
+    `Merchant risk profile after the run: ${c.riskProfile.bytes} bytes for ${c.riskProfile.distinctPayers} distinct payers (${c.riskProfile.bytesPerPayer} bytes each, sketch capped at ${c.riskProfile.sketchCap}): ${c.riskProfile.wruPerUpdate} WRU per consumer write; projected ${c.riskProfile.projected
+      .map(
+        (p) =>
+          `${p.distinctPayersIn48h} payers → ${p.bytes} bytes, ${p.wruPerUpdate} WRU${p.overItemLimit ? ' (over the 400 KB item limit)' : ''}`,
+      )
+      .join(
+        '; ',
+      )}. Customer 0's wallet A profile after ${c.riskProfile.customer?.walletVersion} movements: ${c.riskProfile.customer?.bytes} bytes, ${c.riskProfile.customer?.wruPerWrite} WRU per consumer write.`,
+  );
+  return out;
 }
 
 function printReport(
@@ -1493,72 +1770,7 @@ function printReport(
     `DynamoDB calls of the risk engine per class A transfer (${riskCalls.method}): P2P own: ${rc(riskCalls.p2pOwn)}; PAYMENT: ${rc(riskCalls.payment)}.`,
   );
 
-  out.push('', '## Contention: one merchant, many payers', '');
-  const c = r.contention;
-  out.push(
-    table(
-      ['case', 'payments/s', 'p50 ms', 'p99 ms', 'conflict retries', 'per payment', 'TransactionConflict'],
-      [
-        [
-          c.api.name,
-          fixed(c.api.perSecond),
-          fixed(c.api.steps[0]!.latency.p50),
-          fixed(c.api.steps[0]!.latency.p99),
-          c.api.conflictRetries,
-          fixed(c.api.conflictRetries / Math.max(1, c.api.steps[0]!.ok), 2),
-          c.api.txConflict,
-        ],
-        ...[c.fleetHot, c.fleetSpread].map((f) => [
-          f.case,
-          fixed(f.perSecond),
-          fixed(f.latency.p50),
-          fixed(f.latency.p99),
-          f.conflictRetries,
-          fixed(f.retriesPerPayment, 2),
-          f.txConflict,
-        ]),
-        [
-          `fleet, ${c.deferred.payers} payers → 1 merchant, deferred credits (${c.deferred.shards} inbox shards)`,
-          fixed(c.deferred.paymentsPerSecond),
-          fixed(c.deferred.latency.p50),
-          fixed(c.deferred.latency.p99),
-          c.deferred.payerConflicts,
-          fixed(c.deferred.payerConflicts / Math.max(1, c.deferred.payments), 2),
-          '–',
-        ],
-      ],
-    ),
-  );
-  const sw = c.deferred.sweeper;
-  out.push(
-    '',
-    `Deferred-credit sweeper: ${sw.creditsApplied} credits in ${sw.batches} batches (mean ${fixed(sw.meanBatch)}), ${fixed(sw.creditsPerSecond)} credits/s, batch p50 ${fixed(sw.batchMs.p50)} ms / p99 ${fixed(sw.batchMs.p99)} ms, backlog at end ${sw.backlogAtEnd}, merchant balance = sum of credits: ${sw.balanceMatches ? 'yes' : 'NO'}.`,
-  );
-  out.push(
-    '',
-    `After-commit backlog of each case, drained afterwards: ${[
-      ['api', c.api.afterCommit],
-      ['fleet → 1', c.fleetHot.afterCommit],
-      ['fleet → n', c.fleetSpread.afterCommit],
-      ['deferred', c.deferred.afterCommit],
-    ]
-      .map(([name, d]) => {
-        const x = d as Drained | undefined;
-        return `${name as string} ${x?.records ?? 0} records in ${fixed(x?.seconds ?? 0, 1)} s`;
-      })
-      .join('; ')}.`,
-  );
-  out.push(
-    '',
-    `Merchant risk profile after the run: ${c.riskProfile.bytes} bytes for ${c.riskProfile.distinctPayers} distinct payers (${c.riskProfile.bytesPerPayer} bytes each, sketch capped at ${c.riskProfile.sketchCap}): ${c.riskProfile.wruPerUpdate} WRU per consumer write; projected ${c.riskProfile.projected
-      .map(
-        (p) =>
-          `${p.distinctPayersIn48h} payers → ${p.bytes} bytes, ${p.wruPerUpdate} WRU${p.overItemLimit ? ' (over the 400 KB item limit)' : ''}`,
-      )
-      .join(
-        '; ',
-      )}. Customer 0's wallet A profile after ${c.riskProfile.customer?.walletVersion} movements: ${c.riskProfile.customer?.bytes} bytes, ${c.riskProfile.customer?.wruPerWrite} WRU per consumer write.`,
-  );
+  out.push(...contentionReport(r.contention));
 
   out.push('', '## Money core v2: targets', '');
   out.push(

@@ -60,6 +60,8 @@ afterEach(() => {
 });
 
 const wallet = (id = shop.walletId) => world.ledger.wallet(id);
+/** No lingering after a partial batch: the fakes answer at once. */
+const now = { lingerMs: 0 };
 const pay = (p: Person, amount: number, key: string) =>
   createTransfer(
     world.services,
@@ -125,7 +127,7 @@ describe('the planner: money into a wallet with inbox shards is a credit of the 
 
   it('every credit goes through the inbox (P2P, money returned by the bank); debits stay on the item', async () => {
     await pay(payers[0]!, 200_000, 'k-1');
-    await sweepInbox(world.services, shop.walletId);
+    await sweepInbox(world.services, shop.walletId, now);
     // A credit from another bank over the switch to the merchant's phone: a credit too.
     const credited = await receiveSwitchCredit(world.services, {
       reference: 'NAPAS20261110001',
@@ -151,7 +153,7 @@ describe('the planner: money into a wallet with inbox shards is a credit of the 
     const returned = world.ledger.committed.at(-1)!;
     expect(returned.wallets).toEqual([]);
     expect(returned.credits?.[0]).toMatchObject({ amount: 300_000, entry: { type: 'WITHDRAWAL_RETURN' } });
-    await sweepInbox(world.services, shop.walletId);
+    await sweepInbox(world.services, shop.walletId, now);
     expect(wallet().balance).toBe(1 * M + 200_000 + 50_000);
     await expectStatementAddsUp();
   });
@@ -262,7 +264,7 @@ describe('the sweeper: credits folded into the balance, one entry each, once', (
     // The owner's read sums the shards: the balance is all its money at once.
     expect((await walletWithPending(world.services, wallet())).balance).toBe(1 * M + paid);
     expect((await listWallets(world.services, shop.customerId)).items[0]!.balance).toBe(1 * M + paid);
-    const done = await sweepInbox(world.services, shop.walletId);
+    const done = await sweepInbox(world.services, shop.walletId, now);
     expect(done).toEqual({ applied: 60, batches: 2, more: false });
     expect(wallet()).toMatchObject({ balance: 1 * M + paid, version: 61 });
     expect(world.ledger.pendingOf(shop.walletId)).toEqual([]);
@@ -298,7 +300,7 @@ describe('the sweeper: credits folded into the balance, one entry each, once', (
     world.ledger.beforeNextCommit(async () => {
       expect((await withdraw(600_000, 'w-2')).status).toBe('PROCESSING');
     });
-    expect(await sweepInbox(world.services, shop.walletId)).toMatchObject({ applied: 1, more: false });
+    expect(await sweepInbox(world.services, shop.walletId, now)).toMatchObject({ applied: 1, more: false });
     // The fold read the wallet before the withdrawal committed: cancelled, read again, folded once.
     const sweeps = world.ledger.commits.filter((c) => c.plan.sweep);
     expect(sweeps.map((c) => [c.outcome, c.plan.sweep!.wallet.version])).toEqual([
@@ -316,7 +318,7 @@ describe('the sweeper: credits folded into the balance, one entry each, once', (
   it('a credit to a wallet closed meanwhile is kept visibly: folded onto the closed wallet, nothing lost', async () => {
     await pay(payers[0]!, 70_000, 'k-1');
     world.ledger.wallets.set(shop.walletId, { ...wallet(), status: 'CLOSED' });
-    await sweepInbox(world.services, shop.walletId);
+    await sweepInbox(world.services, shop.walletId, now);
     expect(wallet()).toMatchObject({ status: 'CLOSED', balance: 1 * M + 70_000 });
     expect(world.ledger.pendingOf(shop.walletId)).toEqual([]);
   });
@@ -329,7 +331,7 @@ describe('the sweeper: credits folded into the balance, one entry each, once', (
     // Credits now go to the item itself; those waiting are still folded in.
     await pay(payers[0]!, 5_000, 'k-direct');
     expect(world.ledger.committed.at(-1)!.credits).toBeUndefined();
-    expect(await sweepInbox(world.services, shop.walletId)).toMatchObject({ applied: 12 });
+    expect(await sweepInbox(world.services, shop.walletId, now)).toMatchObject({ applied: 12 });
     await expectStatementAddsUp();
   });
 });

@@ -54,14 +54,23 @@ export async function sweepOnce(services: Services, walletId: string): Promise<n
 }
 
 /**
- * Folds a wallet's inbox until it is empty or `budgetMs` is spent. One sweeper per wallet at a
- * time is the queue's doing (a FIFO message group per wallet); a second one would only conflict
- * on the wallet's version, never apply a credit twice (each credit's delete is in the fold).
+ * After a batch that was not full, the sweeper waits this long for more credits before it reads
+ * again: folds of a few credits each would cost the wallet's read, a query per shard and a
+ * transaction apiece. The statement lags by at most this much more; the balance read does not
+ * (it sums the shards).
+ */
+export const SWEEP_LINGER_MS = 200;
+
+/**
+ * Folds a wallet's inbox until it is empty or `budgetMs` is spent, lingering after a partial
+ * batch. One sweeper per wallet at a time is the queue's doing (a FIFO message group per wallet);
+ * a second one would only conflict on the wallet's version, never apply a credit twice (each
+ * credit's delete is in the fold).
  */
 export async function sweepInbox(
   services: Services,
   walletId: string,
-  budgetMs: number = SWEEP_BUDGET_MS,
+  { budgetMs = SWEEP_BUDGET_MS, lingerMs = SWEEP_LINGER_MS }: { budgetMs?: number; lingerMs?: number } = {},
 ): Promise<SweepResult> {
   const started = Date.now();
   let applied = 0;
@@ -72,6 +81,7 @@ export async function sweepInbox(
     applied += n;
     batches += 1;
     if (Date.now() - started >= budgetMs) return { applied, batches, more: true };
+    if (n < sweepBatch && lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
   }
 }
 
