@@ -1,10 +1,13 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { container } from '../core/container.ts';
 import { logger } from '../core/observability/logger.ts';
+import { metrics } from '../core/observability/metrics.ts';
 import { sweepInbox } from '../core/use-cases/inbox.ts';
 
 // The sweeper of busy wallets' inboxes (functions/core/domain/inbox.ts): SQS FIFO → Lambda, one
@@ -31,11 +34,17 @@ async function record(r: SQSRecord): Promise<void> {
   const done = await sweepInbox(services, walletId);
   swept.add(walletId);
   if (done.more) await services.sweepQueue.request([{ walletId, dedupId: `${walletId}:more:${r.messageId}` }]);
-  if (done.applied) logger.debug('inbox swept', { walletId, ...done });
+  if (done.oldestAt) {
+    // How long the oldest credit folded in had waited: the sweeper falling behind (alarm above 60 s).
+    const lag = (services.clock.now().getTime() - Date.parse(done.oldestAt)) / 1000;
+    metrics.addMetric('InboxSweepLagSeconds', MetricUnit.Seconds, Math.max(0, lag));
+    logger.debug('inbox swept', { walletId, ...done });
+  }
 }
 
 export const handler = middy<SQSEvent>()
   .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
   .handler(async (event, context) => {
     swept = new Set();
     return processPartialResponse(event, record, processor, { context, skipGroupOnError: true });

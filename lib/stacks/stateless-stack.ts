@@ -113,6 +113,29 @@ export class StatelessStack extends Stack {
       if (resources.alarmTopic) alarm.addAlarmAction(new actions.SnsAction(resources.alarmTopic));
     }
 
+    // A busy wallet's sweeper falls behind: the credits it folds in waited more than a minute
+    // (docs/operations.md "Inbox sweeps"; the balance read still counts them, the statement lags).
+    if (this.functions.has('inboxSweeper')) {
+      const alarm = new cloudwatch.Alarm(this, 'InboxSweepLagAlarm', {
+        alarmName: `${config.stage}-inbox-sweep-lag`,
+        alarmDescription:
+          'A busy wallet\'s sweeper folds credits that waited more than 60 s: see docs/operations.md "Inbox sweeps"',
+        metric: new cloudwatch.Metric({
+          namespace: 'Wallet',
+          metricName: 'InboxSweepLagSeconds',
+          dimensionsMap: { service: 'inboxSweeper' },
+          statistic: 'Maximum',
+          period: Duration.minutes(1),
+        }),
+        threshold: 60,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        // No figure: no credit was folded in, so none waited.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      if (resources.alarmTopic) alarm.addAlarmAction(new actions.SnsAction(resources.alarmTopic));
+    }
+
     // The switch's settlement report disagreed with the ledger for the previous business day.
     if (this.functions.has('switchReconciliation')) {
       const alarm = new cloudwatch.Alarm(this, 'SwitchReconciliationAlarm', {

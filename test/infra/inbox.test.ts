@@ -102,6 +102,21 @@ describe('the sweeper', () => {
   });
 });
 
+describe('the sweep lag', () => {
+  it('alarms when the sweeper folds credits that waited more than a minute, three minutes running', () => {
+    stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'production-inbox-sweep-lag',
+      AlarmDescription: Match.stringLikeRegexp('docs/operations.md'),
+      Namespace: 'Wallet',
+      MetricName: 'InboxSweepLagSeconds',
+      Dimensions: [{ Name: 'service', Value: 'inboxSweeper' }],
+      Threshold: 60,
+      EvaluationPeriods: 3,
+      AlarmActions: Match.anyValue(),
+    });
+  });
+});
+
 describe('the after-commit consumer and the operator route', () => {
   it('asks for sweeps: the stream filter lets inbox credits through, the consumer may send and not receive', () => {
     expect(walletStreamFilters).toContainEqual({

@@ -184,7 +184,7 @@ describe('a busy merchant inbox on DynamoDB Local', () => {
     const total = paid.reduce((s, t) => s + t.amount, 0);
     expect((await walletWithPending(services(), before)).balance).toBe(total);
     // A later sweep (the queue's redelivery) folds every credit in, in commit order.
-    expect(await sweepInbox(services(), m.walletId)).toEqual({ applied: payers.length, batches: 1, more: false });
+    expect(await sweepInbox(services(), m.walletId)).toMatchObject({ applied: payers.length, batches: 1, more: false });
     expect(await inboxItems(m.walletId)).toEqual([]);
     const entries = await statementAddsUp(m.walletId);
     expect(entries.map((e) => e.type)).toEqual(Array(payers.length).fill('PAYMENT'));

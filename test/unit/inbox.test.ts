@@ -265,14 +265,14 @@ describe('the sweeper: credits folded into the balance, one entry each, once', (
     expect((await walletWithPending(world.services, wallet())).balance).toBe(1 * M + paid);
     expect((await listWallets(world.services, shop.customerId)).items[0]!.balance).toBe(1 * M + paid);
     const done = await sweepInbox(world.services, shop.walletId, now);
-    expect(done).toEqual({ applied: 60, batches: 2, more: false });
+    expect(done).toMatchObject({ applied: 60, batches: 2, more: false, oldestAt: '2026-11-10T03:00:01.000Z' });
     expect(wallet()).toMatchObject({ balance: 1 * M + paid, version: 61 });
     expect(world.ledger.pendingOf(shop.walletId)).toEqual([]);
     const list = await expectStatementAddsUp();
     expect(list.map((e) => e.type)).toEqual(Array(60).fill('PAYMENT'));
     // In commit order: the payments' order.
     expect(list.map((e) => e.amount)).toEqual(Array.from({ length: 60 }, (_, i) => 10_000 + i));
-    expect(await sweepOnce(world.services, shop.walletId)).toBe(0);
+    expect(await sweepOnce(world.services, shop.walletId)).toEqual({ applied: 0 });
   });
 
   it('a fold retried after it committed (its answer lost) applies nothing twice', async () => {

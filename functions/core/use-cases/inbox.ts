@@ -26,6 +26,8 @@ export interface SweepResult {
   /** Credits folded into the wallet. */
   applied: number;
   batches: number;
+  /** When the oldest credit folded in was committed: how far behind the sweeper is (a metric). */
+  oldestAt?: string;
   /** Credits were still waiting when the time ran out: another sweep is asked for. */
   more: boolean;
 }
@@ -37,19 +39,20 @@ export interface SweepResult {
  * No in-process wallet lock: the queue gives one sweeper per wallet, and a debit that commits
  * meanwhile costs the fold one more read.
  */
-export async function sweepOnce(services: Services, walletId: string): Promise<number> {
-  return commitWithRetry<number>(services, [], async () => {
+export async function sweepOnce(services: Services, walletId: string): Promise<{ applied: number; oldestAt?: string }> {
+  return commitWithRetry<{ applied: number; oldestAt?: string }>(services, [], async () => {
     const wallet = (await services.ledger.read({ walletIds: [walletId] })).wallets[walletId];
-    if (!wallet) return { answer: 0 };
+    if (!wallet) return { answer: { applied: 0 } };
     const shards = inboxShardsToRead(wallet);
     const pending = shards ? await services.ledger.inbox(walletId, shards, sweepBatch) : [];
     const plan = planSweep(wallet, pending, services.clock.now().toISOString());
-    if (!plan?.sweep) return { answer: 0 };
+    if (!plan?.sweep) return { answer: { applied: 0 } };
     if (wallet.status === 'CLOSED') {
       // Kept visibly: the money is on the closed wallet's balance and statement, for an operator.
       logger.warn('inbox credits applied to a closed wallet', { walletId, credits: plan.sweep.credits.length });
     }
-    return { commit: plan, after: plan.sweep.credits.length };
+    const { credits } = plan.sweep;
+    return { commit: plan, after: { applied: credits.length, oldestAt: credits[0]!.at } };
   });
 }
 
@@ -75,12 +78,16 @@ export async function sweepInbox(
   const started = Date.now();
   let applied = 0;
   let batches = 0;
+  let oldestAt: string | undefined;
+  const result = (more: boolean): SweepResult => ({ applied, batches, more, ...(oldestAt ? { oldestAt } : {}) });
   for (;;) {
-    const n = await sweepOnce(services, walletId);
-    if (n === 0) return { applied, batches, more: false };
+    const once = await sweepOnce(services, walletId);
+    const n = once.applied;
+    if (n === 0) return result(false);
+    oldestAt ??= once.oldestAt;
     applied += n;
     batches += 1;
-    if (Date.now() - started >= budgetMs) return { applied, batches, more: true };
+    if (Date.now() - started >= budgetMs) return result(true);
     if (n < sweepBatch && lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
   }
 }
