@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeCustomer, api, as, expectProblem, fundedCustomer, staff, transfer } from '../e2e/client.ts';
-import { checkAndShoot, launch, openConsole, signIn, staffUser } from './console.ts';
+import { checkAndShoot, launch, openConsole, screenshotDir, signIn, staffUser } from './console.ts';
 
 // The operations console in a real browser (docs/operations.md "The operations console"): staff
 // sign in, release a held case, freeze a wallet and import a watch list through the pages, and the
 // results are checked through the API. Every page passes axe-core with no serious violation and
-// its screenshot lands in docs/console/.
+// its screenshot lands in the screenshot folder (console.ts: docs/console/ with CONSOLE_SCREENSHOTS=docs).
 
 const M = 1_000_000;
 let browser: Browser;
@@ -151,7 +151,7 @@ describe('the operations console', () => {
     await page.locator('table', { hasText: 'TOPUP' }).first().waitFor();
     await checkAndShoot(page, 'law-enforcement');
     await page.emulateMedia({ media: 'print' });
-    await page.screenshot({ path: 'docs/console/law-enforcement-print.png', fullPage: true });
+    await page.screenshot({ path: `${screenshotDir}/law-enforcement-print.png`, fullPage: true });
     await page.emulateMedia({ media: 'screen' });
 
     await page.getByRole('link', { name: 'Reports' }).click();
