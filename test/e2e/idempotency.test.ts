@@ -28,6 +28,16 @@ describe('Idempotency-Key', () => {
     expect(other.json.challengeId).not.toBe(first.json.challengeId);
   });
 
+  it('replays the same body byte for byte: its members in the same order', async () => {
+    const c = await register();
+    const key = randomUUID();
+    const first = await as(c)('POST', '/v1/me/data-requests', { kind: 'ACCESS' }, { idempotencyKey: key });
+    const again = await as(c)('POST', '/v1/me/data-requests', { kind: 'ACCESS' }, { idempotencyKey: key });
+    expect(first.status).toBe(201);
+    expect(Object.keys(first.json).length).toBeGreaterThan(3);
+    expect(JSON.stringify(again.json)).toBe(JSON.stringify(first.json));
+  });
+
   it('answers 422 for the same key with a different request', async () => {
     const c = await register();
     const key = randomUUID();

@@ -26,7 +26,11 @@ const config = new IdempotencyConfig({
   throwOnNoIdempotencyKey: true,
 });
 
-let runOnce: ((request: IdempotentRequest, work: () => Promise<HttpResult>) => Promise<HttpResult>) | undefined;
+// The stored answer is its JSON text, not a map: DynamoDB does not keep a map's member order, and a
+// replay must return the same body, byte for byte.
+let runOnce:
+  | ((request: IdempotentRequest, work: () => Promise<HttpResult>) => Promise<string | HttpResult>)
+  | undefined;
 
 /**
  * Answer members that are secrets (a device's soft-OTP `secret` from KYC and device trust, and
@@ -92,7 +96,8 @@ export async function unsealAnswer(answer: HttpResult): Promise<HttpResult> {
 function idempotentRunner() {
   // What the function returns is what Powertools stores (and replays): the sealed answer.
   runOnce ??= makeIdempotent(
-    async (_request: IdempotentRequest, work: () => Promise<HttpResult>) => sealAnswer(await work()),
+    async (_request: IdempotentRequest, work: () => Promise<HttpResult>) =>
+      JSON.stringify(await sealAnswer(await work())),
     {
       persistenceStore: new DynamoDBPersistenceLayer({
         tableName: runtimeConfig().idempotencyTable,
@@ -116,7 +121,9 @@ export async function withIdempotencyKey(
 ): Promise<HttpResult> {
   config.registerLambdaContext(context);
   try {
-    return await unsealAnswer(await idempotentRunner()(request, work));
+    const stored = await idempotentRunner()(request, work);
+    // Records written before answers were kept as text are maps; they replay as they are.
+    return await unsealAnswer(typeof stored === 'string' ? (JSON.parse(stored) as HttpResult) : stored);
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'IdempotencyValidationError')
