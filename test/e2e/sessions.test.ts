@@ -63,6 +63,31 @@ describe('the SMS OTP factor locks across challenges', () => {
     expectProblem(refused, 403, 'too-many-attempts');
     expect((await as(payee)('GET', `/v1/wallets/${payee.walletId}`)).json.balance).toBe(0);
   });
+
+  it('12 wrong codes sent at once: at most 5 are judged (otp-invalid), the rest and the right code after them are too-many-attempts', async () => {
+    const [payer, payee] = await Promise.all([fundedCustomer(10 * M), fundedCustomer()]);
+    const p2p = { type: 'P2P', walletId: payer.walletId, toWalletId: payee.walletId, amount: 100_000 };
+    const transfers = [];
+    for (let n = 0; n < 13; n++) transfers.push((await as(payer)('POST', '/v1/transfers', p2p)).json);
+    const [last, ...attacked] = transfers;
+    const wrongFor = async (t: { authentication: { challengeId: string } }) =>
+      String((Number(await otpFor(payer.phone, t.authentication.challengeId)) + 1) % 1_000_000).padStart(6, '0');
+    const wrongs = await Promise.all(attacked.map(wrongFor));
+    const answers = await Promise.all(
+      attacked.map((t, i) => as(payer)('POST', `/v1/transfers/${t.transferId}/authorize`, { otp: wrongs[i] })),
+    );
+    const judged = answers.filter((r) => r.json?.code === 'otp-invalid').length;
+    const refused = answers.filter((r) => r.status === 403 && r.json?.code === 'too-many-attempts').length;
+    expect(judged + refused, JSON.stringify(answers.map((r) => r.json?.code))).toBe(12);
+    expect(judged).toBeLessThanOrEqual(5);
+    const otp = await otpFor(payer.phone, last.authentication.challengeId);
+    expectProblem(
+      await as(payer)('POST', `/v1/transfers/${last.transferId}/authorize`, { otp }),
+      403,
+      'too-many-attempts',
+    );
+    expect((await as(payee)('GET', `/v1/wallets/${payee.walletId}`)).json.balance).toBe(0);
+  });
 });
 
 describe('sessions', () => {

@@ -16,8 +16,9 @@ export const otpFactorPolicy = {
   maxTries: 5,
   lockSeconds: 30 * 60,
   // Tries checked at the same moment (a customer may rightly authorise several transfers at
-  // once); wrong entries beyond the limit while they are checked still lock the factor.
-  judgingAtOnce: 10,
+  // once): never more than the wrong entries still allowed, so that however many arrive together
+  // at most 5 wrong ones are judged before the lock (API.md v1.1 "Lock-outs hold under concurrency").
+  judgingAtOnce: 5,
 } as const;
 
 export function generateOtp(): string {

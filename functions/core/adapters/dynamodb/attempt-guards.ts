@@ -9,6 +9,8 @@ import { type Key, keys, ttlAfter } from './keys.ts';
 const DAY = 24 * 60 * 60;
 /** A try not judged within this long (its request died) no longer holds a place. */
 const STALE_TRY_MS = 60_000;
+/** Takes of an OTP try that lost a race to a judgement are tried again this many times. */
+const MAX_TAKE_ROUNDS = 4;
 
 const keyOf = (g: GuardedFactor): Key =>
   g.factor === 'password' ? keys.signInGuard(g.phoneNumber) : keys.otpGuard(g.customerId);
@@ -31,7 +33,7 @@ export class DynamoAttemptGuards implements AttemptGuards {
       : this.#takeJudged(guard, policy, now);
   }
 
-  async judged(guard: GuardedFactor, tryId: string, right: boolean, policy: GuardPolicy, now: Date): Promise<void> {
+  async judged(guard: GuardedFactor, tryId: string, right: boolean, policy: GuardPolicy, now: Date): Promise<number> {
     if (policy.judgingAtOnce === undefined) {
       // The try was counted as wrong when taken: a right one takes it back and starts again.
       if (right)
@@ -40,12 +42,12 @@ export class DynamoAttemptGuards implements AttemptGuards {
           values: { ':zero': 0, ':minusOne': -1 },
           condition: 'attribute_exists(pk)',
         });
-      return;
+      return policy.maxTries;
     }
     const done = { '#t': tryId };
     if (right) {
       await this.#update(guard, { set: 'wrong = :zero REMOVE judging.#t', names: done, values: { ':zero': 0 } });
-      return;
+      return policy.maxTries;
     }
     const after = await this.#update(guard, {
       set: 'lastFailureAt = :now, #ttl = :ttl REMOVE judging.#t ADD wrong :one, recentFailures :one',
@@ -53,7 +55,8 @@ export class DynamoAttemptGuards implements AttemptGuards {
       values: { ':one': 1, ':now': now.toISOString(), ':ttl': ttlAfter(now, DAY) },
       returnNew: true,
     });
-    if (((after?.wrong as number | undefined) ?? 0) < policy.maxTries) return;
+    const wrong = (after?.wrong as number | undefined) ?? 0;
+    if (wrong < policy.maxTries) return policy.maxTries - wrong;
     // The wrong entry that reaches the limit locks the factor; the count starts again after it.
     await this.#update(guard, {
       set: 'lockedUntil = :until, wrong = :zero',
@@ -64,6 +67,7 @@ export class DynamoAttemptGuards implements AttemptGuards {
         ':max': policy.maxTries,
       },
     });
+    return 0;
   }
 
   /** A password try, counted as wrong at once while fewer than `maxTries` are. */
@@ -97,17 +101,32 @@ export class DynamoAttemptGuards implements AttemptGuards {
     return restarted ? this.#takeStrict(guard, policy, now) : { ok: true, tryId: randomUUID() };
   }
 
-  /** An OTP try: a place among the tries being checked, unless the factor is locked. */
-  async #takeJudged(guard: GuardedFactor, policy: GuardPolicy, now: Date, round = 0): Promise<AttemptOutcome> {
+  /**
+   * An OTP try: a place among the tries being checked, unless the factor is locked. The places
+   * are `maxTries - wrong` (at most `judgingAtOnce`): wrong entries plus tries being checked never
+   * pass the limit, so however many arrive at once, at most `maxTries` wrong ones are judged before
+   * the lock. The condition pins `wrong` as last seen; a judgement in between makes it fail and
+   * the take is tried again with the new count.
+   */
+  async #takeJudged(
+    guard: GuardedFactor,
+    policy: GuardPolicy,
+    now: Date,
+    seen?: Item,
+    round = 0,
+  ): Promise<AttemptOutcome> {
     const tryId = randomUUID();
+    const wrong = (seen?.wrong as number | undefined) ?? 0;
+    const places = Math.min(policy.judgingAtOnce ?? policy.maxTries, policy.maxTries - wrong);
     const old = await this.#counted(guard, {
       set: 'judging.#t = :at, #ttl = :ttl',
       condition:
-        'attribute_exists(judging) AND size(judging) < :places AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
+        'attribute_exists(judging) AND wrong = :wrong AND size(judging) < :places AND (attribute_not_exists(lockedUntil) OR lockedUntil <= :now)',
       names: { '#t': tryId, '#ttl': 'ttl' },
       values: {
         ':at': now.getTime(),
-        ':places': policy.judgingAtOnce,
+        ':wrong': wrong,
+        ':places': places,
         ':now': now.toISOString(),
         ':ttl': ttlAfter(now, DAY),
       },
@@ -115,28 +134,28 @@ export class DynamoAttemptGuards implements AttemptGuards {
     if (!old) return { ok: true, tryId };
     const lockedUntil = old.lockedUntil as string | undefined;
     if (lockedUntil && lockedUntil > now.toISOString()) return { ok: false, lockedUntil: new Date(lockedUntil) };
-    if (round >= 2) return { ok: false, lockedUntil: new Date(now.getTime() + 1000) }; // busy: retry shortly
+    if (round >= MAX_TAKE_ROUNDS) return { ok: false, lockedUntil: new Date(now.getTime() + 1000) }; // busy: retry shortly
     if (!old.judging) {
       await this.#update(guard, {
         set: 'judging = if_not_exists(judging, :empty), wrong = if_not_exists(wrong, :zero)',
         values: { ':empty': {}, ':zero': 0 },
       });
-    } else {
+    } else if (old.wrong === wrong) {
+      // The count was right, so every place was taken: free those whose request died.
       const stale = Object.entries(old.judging as Record<string, number>).filter(
         ([, at]) => at < now.getTime() - STALE_TRY_MS,
       );
-      if (stale.length) {
-        const names = Object.fromEntries(stale.map(([id], i) => [`#s${i}`, id]));
-        await this.#update(guard, {
-          set: `REMOVE ${Object.keys(names)
-            .map((n) => `judging.${n}`)
-            .join(', ')}`,
-          names,
-          raw: true,
-        });
-      }
+      if (!stale.length) return { ok: false, lockedUntil: new Date(now.getTime() + 1000) }; // busy
+      const names = Object.fromEntries(stale.map(([id], i) => [`#s${i}`, id]));
+      await this.#update(guard, {
+        set: `REMOVE ${Object.keys(names)
+          .map((n) => `judging.${n}`)
+          .join(', ')}`,
+        names,
+        raw: true,
+      });
     }
-    return this.#takeJudged(guard, policy, now, round + 1);
+    return this.#takeJudged(guard, policy, now, old, round + 1);
   }
 
   /** A counting update: undefined when it counted, else the item as it was (its condition failed). */
