@@ -138,7 +138,7 @@ describe('changing the phone number', () => {
     const wrongOtp = String((Number(right.otp) + 1) % 1_000_000).padStart(6, '0');
     const refused = await authorize(c, started.json.changeId, { ...right, otp: wrongOtp });
     expectProblem(refused, 400, 'otp-invalid');
-    expect(refused.json.attemptsLeft).toBe(2);
+    expect(refused.json.attemptsLeft).toBe(4); // the SMS code factor: 1 wrong entry of 5
 
     // The number did not move meanwhile; the right factors still do it.
     expect((await signIn(c.phone, c.password, c.device)).status).toBe(200);
@@ -146,6 +146,25 @@ describe('changing the phone number', () => {
     expect(done.status, JSON.stringify(done.json)).toBe(200);
     // Repeated after success: the same answer.
     expect((await authorize(c, started.json.changeId, right)).json).toEqual({ phoneNumber: e164(to) });
+  });
+
+  it('a challenge has no tries of its own: after 6 faces that did not match, the right factors still change the number', async () => {
+    const c = await verifiedCustomer();
+    const to = newPhone();
+    const started = await start(c, to);
+    const { challengeId } = started.json.authentication;
+    const right = await factors(c, to, challengeId);
+    for (let i = 0; i < 6; i++) {
+      const noMatch = await assertion(c.identity, { nonce: challengeId, faceMatch: false });
+      expectProblem(
+        await authorize(c, started.json.changeId, { ...right, biometricAssertion: noMatch }),
+        422,
+        'biometric-mismatch',
+      );
+    }
+    const done = await authorize(c, started.json.changeId, right);
+    expect(done.status, JSON.stringify(done.json)).toBe(200);
+    expect(done.json).toEqual({ phoneNumber: e164(to) });
   });
 
   it('two customers moving to one number at once: exactly one gets it, the other 409', async () => {

@@ -980,8 +980,11 @@ function attemptGuards(): Services['guards'] {
       else if (policy.judgingAtOnce !== undefined && ++c.wrong >= policy.maxTries) {
         c.wrong = 0;
         c.lockedUntil = now.getTime() + policy.lockSeconds * 1000;
+        counts.set(keyOf(guard), c);
+        return 0;
       }
       counts.set(keyOf(guard), c);
+      return policy.maxTries - c.wrong;
     },
   };
 }

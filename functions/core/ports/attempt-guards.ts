@@ -23,6 +23,9 @@ export type AttemptOutcome = { ok: true; tryId: string } | { ok: false; lockedUn
  */
 export interface AttemptGuards {
   take(guard: GuardedFactor, policy: GuardPolicy, now: Date): Promise<AttemptOutcome>;
-  /** The factor was checked: right (the count starts again) or wrong (it counts, and may lock). */
-  judged(guard: GuardedFactor, tryId: string, right: boolean, policy: GuardPolicy, now: Date): Promise<void>;
+  /**
+   * The factor was checked: right (the count starts again) or wrong (it counts, and may lock).
+   * Answers how many wrong entries are left before the lock-out (0 once locked).
+   */
+  judged(guard: GuardedFactor, tryId: string, right: boolean, policy: GuardPolicy, now: Date): Promise<number>;
 }

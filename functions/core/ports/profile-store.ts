@@ -7,7 +7,7 @@ import type { Wallet } from '../domain/wallet.ts';
 import type { Device } from './onboarding-store.ts';
 
 /** One try on a pending phone change: taken, or refused (unusable: unknown, done or expired; exhausted: 5 tries). */
-export type PhoneChangeTry = { ok: true; change: PhoneChange } | { ok: false; why: 'unusable' | 'exhausted' };
+export type PhoneChangeTry = { ok: true; change: PhoneChange } | { ok: false };
 
 /** An authentication event as kept (RULES.md §4): what the export shows the customer. */
 export interface AuthEvent {
@@ -45,7 +45,7 @@ export interface ProfileStore {
   createPhoneChange(change: PhoneChange): Promise<void>;
   getPhoneChange(customerId: string, changeId: string): Promise<PhoneChange | undefined>;
   /** Takes one try atomically (before any factor is checked) if the change is pending and alive. */
-  usePhoneChangeAttempt(customerId: string, changeId: string, now: Date, maxAttempts: number): Promise<PhoneChangeTry>;
+  usePhoneChangeAttempt(customerId: string, changeId: string, now: Date): Promise<PhoneChangeTry>;
   /**
    * The number moves in one transaction: the new number's guard created only if absent, the old
    * one deleted, the customer's number changed (if still the old one), the change marked DONE

@@ -94,10 +94,11 @@ async function checkOtp(services: Services, change: PhoneChange, otp: string, no
   if (!factorTry.ok) throw otpLocked(factorTry.lockedUntil, now);
   const hash = await (await services.keyRing()).mac('otp', otpMacInput(change.challengeId, otp));
   const right = sameHash(hash, change.otpHash);
-  await services.guards.judged(factor, factorTry.tryId, right, otpFactorPolicy, now);
+  const left = await services.guards.judged(factor, factorTry.tryId, right, otpFactorPolicy, now);
   if (!right) {
-    const left = Math.max(0, otpPolicy.maxAttempts - change.attempts);
-    throw new Refusal('otp-invalid', `The SMS code is wrong; ${left} attempt(s) left.`, { attemptsLeft: left });
+    throw new Refusal('otp-invalid', `The SMS code is wrong; ${left} attempt(s) left before the SMS code locks.`, {
+      attemptsLeft: left,
+    });
   }
 }
 
@@ -116,8 +117,9 @@ async function followChange(services: Services, change: PhoneChange, deviceId: s
 
 /**
  * POST /v1/me/phone-changes/{changeId}/authorize: both factors, then the move. A refused try
- * leaves the challenge usable until it expires (5 tries; wrong OTPs count toward the factor's
- * lock-out). Repeated after success it answers the new number again.
+ * leaves the challenge usable until it expires (API.md v1.1: no tries per challenge; wrong OTPs
+ * count toward the factor's lock-out across all challenges). Repeated after success it answers
+ * the new number again.
  */
 export async function authorizePhoneChange(
   services: Services,
@@ -137,13 +139,8 @@ export async function authorizePhoneChange(
   }
   if (state === 'expired') throw expired();
   const { customer, identity } = await verifiedCustomer(services, customerId);
-  const attempt = await profile.usePhoneChangeAttempt(customerId, input.changeId, now, otpPolicy.maxAttempts);
-  if (!attempt.ok) {
-    if (attempt.why === 'exhausted') {
-      throw new Refusal('too-many-attempts', 'Too many wrong answers for this phone change; start a new one.');
-    }
-    throw expired();
-  }
+  const attempt = await profile.usePhoneChangeAttempt(customerId, input.changeId, now);
+  if (!attempt.ok) throw expired();
   const change = attempt.change;
   const ring = await keyRing();
   await verifyBiometric(

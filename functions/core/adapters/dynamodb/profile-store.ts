@@ -130,25 +130,20 @@ export class DynamoProfileStore implements ProfileStore {
     return out.Item ? (stripKeys(out.Item) as unknown as PhoneChange) : undefined;
   }
 
-  async usePhoneChangeAttempt(
-    customerId: string,
-    changeId: string,
-    now: Date,
-    maxAttempts: number,
-  ): Promise<PhoneChangeTry> {
+  /** Counts a try of a pending change that has not expired (tries are not capped: API.md v1.1). */
+  async usePhoneChangeAttempt(customerId: string, changeId: string, now: Date): Promise<PhoneChangeTry> {
     try {
       const out = await this.#db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: keys.phoneChange(customerId, changeId),
           UpdateExpression: 'SET attempts = attempts + :one',
-          ConditionExpression: 'attribute_exists(pk) AND #status = :pending AND expiresAt > :now AND attempts < :max',
+          ConditionExpression: 'attribute_exists(pk) AND #status = :pending AND expiresAt > :now',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':one': 1,
             ':pending': 'PENDING',
             ':now': now.toISOString(),
-            ':max': maxAttempts,
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -156,9 +151,7 @@ export class DynamoProfileStore implements ProfileStore {
       return { ok: true, change: stripKeys(out.Attributes ?? {}) as unknown as PhoneChange };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      const old = await this.getPhoneChange(customerId, changeId);
-      const usable = old?.status === 'PENDING' && old.expiresAt > now.toISOString();
-      return { ok: false, why: usable ? 'exhausted' : 'unusable' };
+      return { ok: false };
     }
   }
 

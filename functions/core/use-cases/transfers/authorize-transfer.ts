@@ -129,7 +129,7 @@ export async function authorizeTransfer(
   let judging: Promise<void> | undefined;
   const otpJudged = async (right: boolean) => {
     if (!otp || !factorTry?.ok) return;
-    const recorded = services.guards.judged(otp, factorTry.tryId, right, otpFactorPolicy, now);
+    const recorded = services.guards.judged(otp, factorTry.tryId, right, otpFactorPolicy, now).then(() => {});
     if (!right) return recorded;
     judging = recorded.catch((error: Error) => logger.warn('OTP factor not reset', { error: error.message }));
   };
