@@ -9,8 +9,13 @@ import { type Key, keys, ttlAfter } from './keys.ts';
 const DAY = 24 * 60 * 60;
 /** A try not judged within this long (its request died) no longer holds a place. */
 const STALE_TRY_MS = 60_000;
-/** Takes of an OTP try that lost a race to a judgement are tried again this many times. */
-const MAX_TAKE_ROUNDS = 4;
+/**
+ * An OTP try that finds every place taken waits about this long and tries again (a right entry is
+ * judged in milliseconds), for at most MAX_TAKE_ROUNDS rounds (~2 s) before answering "busy".
+ */
+const PLACE_WAIT_MS = 25;
+const MAX_TAKE_ROUNDS = 40;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const keyOf = (g: GuardedFactor): Key =>
   g.factor === 'password' ? keys.signInGuard(g.phoneNumber) : keys.otpGuard(g.customerId);
@@ -145,15 +150,18 @@ export class DynamoAttemptGuards implements AttemptGuards {
       const stale = Object.entries(old.judging as Record<string, number>).filter(
         ([, at]) => at < now.getTime() - STALE_TRY_MS,
       );
-      if (!stale.length) return { ok: false, lockedUntil: new Date(now.getTime() + 1000) }; // busy
-      const names = Object.fromEntries(stale.map(([id], i) => [`#s${i}`, id]));
-      await this.#update(guard, {
-        set: `REMOVE ${Object.keys(names)
-          .map((n) => `judging.${n}`)
-          .join(', ')}`,
-        names,
-        raw: true,
-      });
+      // Every place is being checked: wait for one (a right entry frees it in milliseconds).
+      if (!stale.length) await sleep(PLACE_WAIT_MS + Math.random() * PLACE_WAIT_MS);
+      else {
+        const names = Object.fromEntries(stale.map(([id], i) => [`#s${i}`, id]));
+        await this.#update(guard, {
+          set: `REMOVE ${Object.keys(names)
+            .map((n) => `judging.${n}`)
+            .join(', ')}`,
+          names,
+          raw: true,
+        });
+      }
     }
     return this.#takeJudged(guard, policy, now, old, round + 1);
   }
