@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { CognitoIdentityProvider } from './adapters/cognito/cognito-identity-provider.ts';
+import { RecordingIdentityProvider } from './adapters/cognito/recording-identity-provider.ts';
 import { EnvelopeKeyRing } from './adapters/crypto/envelope-key-ring.ts';
 import { kmsRootKey } from './adapters/crypto/kms-root-key.ts';
 import { DynamoAmlReportStore } from './adapters/dynamodb/aml-reports.ts';
 import { DynamoAttemptGuards } from './adapters/dynamodb/attempt-guards.ts';
 import { DynamoAuditLog } from './adapters/dynamodb/audit-log.ts';
 import { dynamo } from './adapters/dynamodb/client.ts';
+import { DynamoIssuedTokens } from './adapters/dynamodb/issued-tokens.ts';
 import { DynamoLawEnforcementStore } from './adapters/dynamodb/law-enforcement.ts';
 import { DynamoLedger } from './adapters/dynamodb/ledger.ts';
 import { DynamoLinkStore } from './adapters/dynamodb/link-store.ts';
@@ -92,7 +94,10 @@ export function container(): Services {
     }),
     sms: config.sandboxEnabled ? new SandboxSmsOutbox(config.walletTable, () => now()) : new SnsSmsSender(),
     otpMessages: new DynamoOtpMessageLimit(config.walletTable),
-    identity: new CognitoIdentityProvider(config.userPoolId ?? '', config.userPoolClientId ?? ''),
+    identity: new RecordingIdentityProvider(
+      new CognitoIdentityProvider(config.userPoolId ?? '', config.userPoolClientId ?? ''),
+      new DynamoIssuedTokens(config.walletTable),
+    ),
     keyRing: keyRingOnce,
     walletControl: new DynamoWalletControl(config.walletTable),
     lawEnforcement: new DynamoLawEnforcementStore(config.walletTable),

@@ -346,7 +346,7 @@ export const handler = apiHandler('sandbox', {
     }),
     handle: async ({ body }) => {
       const config = sandboxOnly();
-      return created(await createSandboxOperator(config.userPoolId!, config.userPoolClientId!, body));
+      return created(await createSandboxOperator(config.userPoolId!, container().identity, body));
     },
   }),
   'POST /sandbox/jobs/{job}': endpoint({

@@ -90,6 +90,53 @@ describe('the SMS OTP factor locks across challenges', () => {
   });
 });
 
+// API.md v1.1: "Sign-in is possible only through POST /v1/sessions: the identity provider's own
+// endpoints do not hand out tokens to a client that skips the wallet's checks." Tried at the
+// identity provider named by the token's issuer, with the app client the token names.
+describe("tokens from the identity provider's own endpoints", () => {
+  const cognitoOf = (accessToken: string) => {
+    const claims = JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString());
+    const endpoint = new URL(claims.iss).origin;
+    return async (authFlow: string, parameters: Record<string, string>): Promise<string | undefined> => {
+      const res = await fetch(`${endpoint}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+        },
+        body: JSON.stringify({ AuthFlow: authFlow, ClientId: claims.client_id, AuthParameters: parameters }),
+      });
+      const json = (await res.json().catch(() => undefined)) as { AuthenticationResult?: { AccessToken?: string } };
+      return json?.AuthenticationResult?.AccessToken;
+    };
+  };
+
+  it('an access token refreshed at the provider (skipping the idle limit) is refused: 401, no money moves', async () => {
+    const c = await fundedCustomer(2 * M);
+    const session = (await signIn(c.phone, c.password, c.device)).json;
+    const token = await cognitoOf(session.accessToken)('REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: session.refreshToken });
+    // cognito-local hands it out (it enforces no client's auth flows): the API is what refuses it.
+    expect(token).toBeDefined();
+    expectProblem(await api('GET', '/v1/me', { token, device: c.device }), 401, 'unauthenticated');
+    const body = { type: 'WITHDRAWAL', walletId: c.walletId, linkId: c.linkId, amount: 100_000 };
+    expectProblem(
+      await api('POST', '/v1/transfers', { token, device: c.device, body, idempotencyKey: randomUUID() }),
+      401,
+      'unauthenticated',
+    );
+    // The wallet's own tokens still work.
+    expect((await api('GET', '/v1/me', { token: session.accessToken, device: c.device })).status).toBe(200);
+  });
+
+  it("a password sign-in at the provider (skipping the wallet's lock-out) gets no token the API accepts", async () => {
+    const c = await register();
+    const e164 = `+84${c.phone.slice(1)}`;
+    const token = await cognitoOf(c.token)('USER_PASSWORD_AUTH', { USERNAME: e164, PASSWORD: c.password });
+    expect(token).toBeDefined();
+    expectProblem(await api('GET', '/v1/me', { token, device: c.device }), 401, 'unauthenticated');
+  });
+});
+
 describe('sessions', () => {
   it('access tokens live 5 minutes; a refresh gives a working access token', async () => {
     const c = await register();

@@ -19,6 +19,7 @@ import { statement } from '../../functions/core/use-cases/transfers/statement.ts
 import { openWallet } from '../../functions/core/use-cases/wallets.ts';
 import { handler as transfersHandler } from '../../functions/transfers/api.handler.ts';
 import { verifiedCustomer } from '../support/journeys.ts';
+import { inProcessTokenJti, issueInProcessToken } from '../support/lambda-events.ts';
 
 // Money core v2, the two guarantees that need a failure in the middle to be seen:
 // - exactly once per Idempotency-Key even when the answer is lost after the commit (a Lambda
@@ -62,7 +63,8 @@ async function walletOf(c: Owner, balance: number) {
 const fundedWallet = async (balance: number) => walletOf(await verifiedCustomer(), balance);
 
 /** POST /v1/transfers through the real handler, as API Gateway calls it. */
-function postTransfer(customerId: string, key: string, body: object) {
+async function postTransfer(customerId: string, key: string, body: object) {
+  await issueInProcessToken();
   const event = {
     httpMethod: 'POST',
     resource: '/v1/transfers',
@@ -72,7 +74,7 @@ function postTransfer(customerId: string, key: string, body: object) {
     isBase64Encoded: false,
     pathParameters: null,
     queryStringParameters: null,
-    requestContext: { authorizer: { claims: { sub: customerId, token_use: 'access' } } },
+    requestContext: { authorizer: { claims: { sub: customerId, token_use: 'access', jti: inProcessTokenJti } } },
   } as unknown as APIGatewayProxyEvent;
   const context = {
     functionName: 'transfers',

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { type CapabilityName, capabilities, type Route, routeKey, routes } from '../../routes.ts';
+import { DynamoIssuedTokens } from '../adapters/dynamodb/issued-tokens.ts';
 import { DynamoProofReplayGuard } from '../adapters/dynamodb/proof-replay.ts';
 import { runtimeConfig } from '../config.ts';
 import type { DeviceProof } from '../domain/device.ts';
@@ -182,18 +183,36 @@ async function deviceProofOf(event: APIGatewayProxyEvent): Promise<DeviceProof |
   return { thumbprint: proof.thumbprint };
 }
 
+let issuedTokens: DynamoIssuedTokens | undefined;
+
+/**
+ * API.md v1.1: sign-in is possible only through the wallet. The authorizer checked the token's
+ * signature and expiry; this checks that the wallet obtained it itself (sign-in, refresh), not a
+ * client at the identity provider's own endpoints (a refresh past the idle limit, a password
+ * sign-in past the lock-out). One read per token and process.
+ */
+async function requireIssuedToken(event: APIGatewayProxyEvent): Promise<void> {
+  const jti = event.requestContext?.authorizer?.claims?.jti;
+  issuedTokens ??= new DynamoIssuedTokens(runtimeConfig().walletTable);
+  if (typeof jti === 'string' && jti !== '' && (await issuedTokens.wasIssued(jti))) return;
+  logger.info('token not issued by the wallet refused', { path: event.resource });
+  throw new Problem(401, 'unauthenticated', 'This token was not issued by the wallet: sign in with POST /v1/sessions.');
+}
+
 async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, context: Context): Promise<HttpResult> {
   const { caller, deviceId } = authorize(route, event);
   // Circular 77/2025: an outdated app is turned away before anything else runs (426).
   const appVersion = appVersionOf(route, header(event, appVersionHeader));
   // A proof's `jti` is remembered in the wallet table (PutItem): a capability without that grant
-  // (GET /health) takes no proof rather than fail on IAM.
-  const deviceProof =
+  // (GET /health) takes no proof rather than fail on IAM. The token's origin is read meanwhile.
+  const [deviceProof] = await Promise.all([
     route.access === 'sandbox' ||
     route.access === 'switch' ||
     !capabilities[route.capability].needs.walletTable?.includes('PutItem')
       ? undefined
-      : await deviceProofOf(event);
+      : deviceProofOf(event),
+    caller.subject === '' ? undefined : requireIssuedToken(event),
+  ]);
   const key = e.idempotent ? idempotencyKey(event, e.idempotent !== 'optional') : undefined;
   const rawBody = e.body ? parseJson(event.body, event.isBase64Encoded) : undefined;
   const run = () =>

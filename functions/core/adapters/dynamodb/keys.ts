@@ -126,6 +126,8 @@ export const keys = {
   riskProfile: (walletId: string): Key => ({ pk: `WALLET#${walletId}`, sk: 'RISK' }),
   watchlist: (kind: string, valueHash: string): Key => ({ pk: `WATCH#${kind}#${valueHash}`, sk: 'WATCH' }),
   dataKey: (): Key => ({ pk: 'SYSTEM#KEYRING', sk: 'DATAKEY#v1' }),
+  /** An access token the wallet obtained itself, by its `jti`, until it expires (TTL). */
+  issuedToken: (jti: string): Key => ({ pk: `TOKEN#${jti}`, sk: 'TOKEN' }),
   /** A DPoP proof's `jti`, kept until the proof is too old to be accepted anyway (TTL). */
   proof: (jti: string): Key => ({ pk: `DPOP#${jti}`, sk: 'DPOP' }),
   /** A freeze or unfreeze order of a wallet (operator or law enforcement), in order of entry. */

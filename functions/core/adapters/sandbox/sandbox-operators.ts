@@ -5,7 +5,7 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { CognitoIdentityProvider } from '../cognito/cognito-identity-provider.ts';
+import type { IdentityProvider } from '../../ports/identity-provider.ts';
 
 /**
  * Sandbox only: an operator user in the given Cognito groups, signed in at once. The pool signs
@@ -14,7 +14,7 @@ import { CognitoIdentityProvider } from '../cognito/cognito-identity-provider.ts
  */
 export async function createSandboxOperator(
   userPoolId: string,
-  clientId: string,
+  identity: IdentityProvider,
   input: { username: string; password: string; groups: string[] },
 ) {
   const cognito = new CognitoIdentityProviderClient({});
@@ -41,7 +41,8 @@ export async function createSandboxOperator(
   for (const group of input.groups) {
     await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: phone, GroupName: group }));
   }
-  const tokens = await new CognitoIdentityProvider(userPoolId, clientId).signIn(phone, input.password);
+  // Through the wallet's identity provider: the token is recorded as the wallet's own.
+  const tokens = await identity.signIn(phone, input.password);
   if (!tokens) throw new Error('the new operator could not sign in');
   return { username: input.username, phoneNumber: phone, groups: input.groups, accessToken: tokens.accessToken };
 }
