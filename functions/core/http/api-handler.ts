@@ -127,8 +127,9 @@ function authorize(route: Route, event: APIGatewayProxyEvent): { caller: Caller;
     return { caller: { subject: '', groups: [] }, deviceId: named.length <= 128 ? named : '' };
   }
   const caller = callerFromClaims(event.requestContext?.authorizer?.claims);
-  if (route.access !== 'customer' && !caller.groups.includes(route.access)) {
-    throw new Problem(403, 'forbidden', `Only members of ${route.access} may call this.`);
+  const groups = route.access === 'staff' ? ['operators', 'compliance'] : [route.access];
+  if (route.access !== 'customer' && !groups.some((g) => caller.groups.includes(g))) {
+    throw new Problem(403, 'forbidden', `Only members of ${groups.join(' or ')} may call this.`);
   }
   const deviceId = header(event, 'x-device-id')?.trim() ?? '';
   if (route.access === 'customer' && (deviceId === '' || deviceId.length > 128)) {
@@ -183,6 +184,16 @@ async function deviceProofOf(event: APIGatewayProxyEvent): Promise<DeviceProof |
   return { thumbprint: proof.thumbprint };
 }
 
+/** No id the wallet hands out is longer; a longer one names nothing (and would not fit a DynamoDB key). */
+const MAX_PATH_PARAM_LENGTH = 128;
+
+/** The path's parameters; one too long to be any id is `404`, as an unknown id is (API.md "Ownership"). */
+function pathParamsOf(event: APIGatewayProxyEvent): Record<string, string> {
+  const params = Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? '']));
+  if (Object.values(params).some((v) => v.length > MAX_PATH_PARAM_LENGTH)) throw notFound();
+  return params;
+}
+
 let issuedTokens: DynamoIssuedTokens | undefined;
 
 /**
@@ -220,7 +231,7 @@ async function dispatch(route: Route, e: Endpoint, event: APIGatewayProxyEvent, 
       {
         body: e.body ? parseWith(e.body, rawBody, 'body') : undefined,
         query: e.query ? parseWith(e.query, event.queryStringParameters ?? {}, 'query') : undefined,
-        params: Object.fromEntries(Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
+        params: pathParamsOf(event),
         caller,
         deviceId,
         ...(e.idempotent === 'by-key' && key !== undefined ? { idempotencyKey: key } : {}),
