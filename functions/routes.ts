@@ -8,11 +8,13 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * - `public`: no token (registration, sign-in, health).
  * - `customer`: a Cognito access token and `X-Device-Id`.
  * - `operators` / `compliance`: a token of a user in that Cognito group.
+ * - `staff`: a token of a user in either group (the audit trail: API.md lists it among the
+ *   operators' routes, and compliance officers answer for what they read).
  * - `sandbox`: no token; only deployed where the stage enables the sandbox, never in production.
  * - `switch`: no token; every message is signed by the switch (HMAC-SHA256 with the key shared with
  *   it), which the handler verifies before anything else (functions/core/adapters/switch/signature.ts).
  */
-export type Access = 'public' | 'customer' | 'operators' | 'compliance' | 'sandbox' | 'switch';
+export type Access = 'public' | 'customer' | 'operators' | 'compliance' | 'staff' | 'sandbox' | 'switch';
 
 export type CapabilityName =
   | 'platform'
@@ -514,7 +516,7 @@ export const routes: readonly Route[] = [
   },
   { method: 'GET', path: '/v1/ops/reports/large-value', capability: 'compliance', access: 'compliance' },
   { method: 'GET', path: '/v1/ops/reports/suspicious', capability: 'compliance', access: 'compliance' },
-  { method: 'GET', path: '/v1/ops/audit', capability: 'compliance', access: 'compliance' },
+  { method: 'GET', path: '/v1/ops/audit', capability: 'compliance', access: 'staff' },
 
   { method: 'POST', path: '/v1/wallets/{walletId}/lock', capability: 'walletControl', access: 'customer' },
   { method: 'POST', path: '/v1/wallets/{walletId}/unlock', capability: 'walletControl', access: 'customer' },

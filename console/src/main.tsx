@@ -18,18 +18,18 @@ import { ErrorBox, Field, Notice, useAction } from './ui.tsx';
 interface Page {
   path: string;
   label: Key;
-  group: StaffGroup;
+  groups: StaffGroup[];
   view: (props: { api: ConsoleApi }) => preact.JSX.Element;
 }
 
 const pages: Page[] = [
-  { path: 'cases', label: 'navCases', group: 'operators', view: CasesPage },
-  { path: 'wallets', label: 'navWallets', group: 'operators', view: WalletsPage },
-  { path: 'watchlist', label: 'navWatchlist', group: 'operators', view: WatchlistPage },
-  { path: 'safeguarding', label: 'navSafeguarding', group: 'operators', view: SafeguardingPage },
-  { path: 'law-enforcement', label: 'navLaw', group: 'compliance', view: LawEnforcementPage },
-  { path: 'reports', label: 'navReports', group: 'compliance', view: ReportsPage },
-  { path: 'audit', label: 'navAudit', group: 'compliance', view: AuditPageView },
+  { path: 'cases', label: 'navCases', groups: ['operators'], view: CasesPage },
+  { path: 'wallets', label: 'navWallets', groups: ['operators'], view: WalletsPage },
+  { path: 'watchlist', label: 'navWatchlist', groups: ['operators'], view: WatchlistPage },
+  { path: 'safeguarding', label: 'navSafeguarding', groups: ['operators'], view: SafeguardingPage },
+  { path: 'law-enforcement', label: 'navLaw', groups: ['compliance'], view: LawEnforcementPage },
+  { path: 'reports', label: 'navReports', groups: ['compliance'], view: ReportsPage },
+  { path: 'audit', label: 'navAudit', groups: ['operators', 'compliance'], view: AuditPageView },
 ];
 
 const currentPath = () => location.hash.replace(/^#\/?/, '');
@@ -58,7 +58,7 @@ function App({ config }: { config: ConsoleConfig }) {
     return () => removeEventListener('hashchange', onHash);
   }, []);
 
-  const mine = pages.filter((p) => session?.groups.includes(p.group));
+  const mine = pages.filter((p) => p.groups.some((g) => session?.groups.includes(g)));
   const page = mine.find((p) => p.path === path) ?? mine[0];
   useEffect(() => {
     if (page && page.path !== path) history.replaceState(null, '', `#/${page.path}`);

@@ -439,7 +439,9 @@ describe('audit trail (RULES.md §9)', () => {
 });
 
 describe('access to staff routes', () => {
-  const staffRoutes = routes.filter((r) => r.access === 'operators' || r.access === 'compliance');
+  const staffRoutes = routes.filter(
+    (r) => r.access === 'operators' || r.access === 'compliance' || r.access === 'staff',
+  );
   const pathOf = (path: string) => path.replace(/\{\w+\}/g, 'x');
 
   it('answers 403 forbidden to a customer on every operators and compliance route', async () => {
@@ -453,10 +455,18 @@ describe('access to staff routes', () => {
 
   it('answers 403 to an operator without compliance on compliance routes, and the reverse', async () => {
     const [operator, officer] = await Promise.all([staff(['operators']), staff(['compliance'])]);
-    for (const route of staffRoutes) {
+    for (const route of staffRoutes.filter((r) => r.access !== 'staff')) {
       const caller = route.access === 'compliance' ? operator : officer;
       const r = await ops(caller, route.method, pathOf(route.path), route.method === 'GET' ? undefined : {});
       expectProblem(r, 403, 'forbidden');
+    }
+  });
+
+  it("opens the audit trail to operators and to compliance officers alike (API.md lists it among the operators' routes)", async () => {
+    const [operator, officer] = await Promise.all([staff(['operators']), staff(['compliance'])]);
+    for (const caller of [operator, officer]) {
+      const r = await ops(caller, 'GET', '/v1/ops/audit?subject=nobody');
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
     }
   });
 });

@@ -35,7 +35,11 @@ describe('POST /v1/staff/sessions', () => {
     const cases = await api('GET', '/v1/ops/cases?status=OPEN', { token: r.json.accessToken });
     expect(cases.status).toBe(200);
     // The compliance routes stay closed to an operator.
-    expectProblem(await api('GET', '/v1/ops/audit?subject=x', { token: r.json.accessToken }), 403, 'forbidden');
+    expectProblem(
+      await api('GET', '/v1/ops/reports/large-value?date=2026-11-01', { token: r.json.accessToken }),
+      403,
+      'forbidden',
+    );
 
     const refreshed = await api('POST', '/v1/staff/sessions/refresh', { body: { refreshToken: r.json.refreshToken } });
     expect(refreshed.status).toBe(200);

@@ -101,7 +101,8 @@ export const gatewayProblemCodes: readonly { status: number; code: string }[] = 
   { status: 500, code: 'internal-error' },
 ];
 
-const secured = (access: Access) => access === 'customer' || access === 'operators' || access === 'compliance';
+const secured = (access: Access) =>
+  access === 'customer' || access === 'operators' || access === 'compliance' || access === 'staff';
 
 /** Status → the problem `code`s the route may answer with it. */
 export function problemCodes(route: Route, e: Endpoint): Map<number, Set<string>> {
@@ -119,7 +120,7 @@ export function problemCodes(route: Route, e: Endpoint): Map<number, Set<string>
     add(422, 'idempotency-key-reused');
   }
   if (secured(route.access)) add(401, 'unauthenticated');
-  if (route.access === 'operators' || route.access === 'compliance') add(403, 'forbidden');
+  if (route.access === 'operators' || route.access === 'compliance' || route.access === 'staff') add(403, 'forbidden');
   // A resource addressed by id may not exist, or be another customer's (API.md "Ownership");
   // a sandbox route answers 404 where the stage has no sandbox.
   if (route.path.includes('{') || route.access === 'sandbox') add(404, 'not-found');
@@ -249,6 +250,7 @@ function operation(route: Route, e: Endpoint, answerIds: Map<z.ZodType, string>)
     security:
       route.access === 'customer' ? [{ bearer: [], device: [] }] : secured(route.access) ? [{ bearer: [] }] : [],
     ...(route.access === 'operators' || route.access === 'compliance' ? { 'x-required-group': route.access } : {}),
+    ...(route.access === 'staff' ? { 'x-required-group': 'operators or compliance' } : {}),
     ...(route.access === 'sandbox' ? { 'x-sandbox-only': true } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(e.body
