@@ -24,7 +24,11 @@ const M = 1_000_000;
 async function operator(groups = ['operators', 'compliance']) {
   const { token } = await staff(groups);
   return (method: string, path: string, body?: unknown) =>
-    api(method, path, { token, ...(body === undefined ? {} : { body }) });
+    api(method, path, {
+      token,
+      ...(body === undefined ? {} : { body }),
+      ...(method === 'POST' ? { idempotencyKey: randomUUID() } : {}),
+    });
 }
 
 async function watchlist(entries: { kind: string; value: string; severity: 'WARN' | 'BLOCK' }[]) {
@@ -150,6 +154,40 @@ describe('account takeover', () => {
     expect(await balanceOf(scammer, scammer.walletId)).toBe(0);
     const entries = await expectLedgerConsistent(victim, victim.walletId);
     expect(entries[0]).toMatchObject({ type: 'HOLD_RETURN', amount: 9 * M });
+  });
+
+  it('holds an EXTERNAL transfer to a bank account never paid, from a device trusted minutes ago', async () => {
+    const victim = await fundedCustomer(30 * M);
+    const accountNumber = `56${randomUUID().replace(/\D/g, '').slice(0, 10)}`;
+    const created = await api('POST', '/sandbox/switch/accounts', {
+      body: { institutionCode: 'TCB', accountNumber, holderName: 'TRAN VAN MULE' },
+    });
+    expect(created.status).toBe(201);
+    const onNew = await signInOn(victim, randomUUID());
+    const { challengeId } = (await as(onNew)('POST', `/v1/devices/${onNew.device}/trust-challenges`, {})).json;
+    const trust = await as(onNew)('POST', `/v1/devices/${onNew.device}/trust`, {
+      challengeId,
+      biometricAssertion: await assertion(victim.identity, { nonce: challengeId }),
+    });
+    expect(trust.status).toBe(200);
+    const newDevice = { ...victim, ...onNew, softOtpSecret: trust.json.softOtp.secret as string };
+    const inquiry = await as(newDevice)('POST', '/v1/name-inquiries', { institutionCode: 'TCB', accountNumber });
+    expect(inquiry.status).toBe(201);
+    const o = await transfer(newDevice, {
+      type: 'EXTERNAL',
+      walletId: victim.walletId,
+      amount: 6 * M,
+      nameInquiryId: inquiry.json.nameInquiryId,
+    });
+    expect(o.final?.status).toBe('HELD');
+    expect(await balanceOf(victim, victim.walletId)).toBe(24 * M);
+    const ops = await operator();
+    const cases = await ops('GET', '/v1/ops/cases?status=OPEN&limit=100');
+    const held = cases.json.items.find((c: { transferId: string }) => c.transferId === o.final!.transferId);
+    expect(held.ruleHits.map((h: { rule: string }) => h.rule)).toContain('accountTakeover');
+    // Nothing reached the switch while the case is open.
+    const atSwitch = await api('GET', `/sandbox/switch/accounts/TCB/${accountNumber}`);
+    expect(atSwitch.json.balance).toBe(0);
   });
 
   it('does not hold the same customer paying a known payee from the KYC device', async () => {

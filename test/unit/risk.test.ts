@@ -212,11 +212,14 @@ describe('accountTakeover', () => {
     expect(hit?.reason).toBe('Sends 5,000,000 VND to a new payee from a new device (usual amount 1,000,000 VND).');
   });
 
-  it('fires on a PAYMENT too', () => {
-    expect(
-      accountTakeover(features({ ...takeover, transfer: { ...takeover.transfer, type: 'PAYMENT' } }), config),
-    ).toBeDefined();
-  });
+  it.each(['PAYMENT', 'EXTERNAL'] as const)(
+    'fires on a %s too (EXTERNAL: a bank account never paid before)',
+    (type) => {
+      expect(
+        accountTakeover(features({ ...takeover, transfer: { ...takeover.transfer, type } }), config),
+      ).toBeDefined();
+    },
+  );
 
   it('fires on 3 failed sign-ins from a known device, not on 2', () => {
     const failed = (n: number) => features({ ...takeover, payer: { newPayee: true, failedLoginsLast24h: n } });

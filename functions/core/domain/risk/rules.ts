@@ -120,14 +120,16 @@ const unusualFrom = (f: RiskFeatures, c: RiskConfig): number => {
 
 /**
  * Account takeover (seed 003; RULES.md §4, §7: device, failed logins, amount): an unfamiliar
- * device or several failed sign-ins, a payee never paid before, and an unusual amount. P2P and
- * PAYMENT only: a withdrawal goes to the owner's own bank account, whose ownership the bank
- * confirmed when it was linked (RULES.md §6), so it cannot carry the money away from the owner.
+ * device or several failed sign-ins, a payee never paid before, and an unusual amount. P2P,
+ * PAYMENT and EXTERNAL (API.md v1.1: the risk engine applies to it as to any transfer to another
+ * owner; an account at another bank is where a taken-over wallet is drained to). Not withdrawals:
+ * they go to the owner's own bank account, whose ownership the bank confirmed when it was linked
+ * (RULES.md §6), so they cannot carry the money away from the owner.
  */
 export const accountTakeover: RiskRule = (f, c) => {
   const { type, amount } = f.transfer;
   const { newDevice, failedLoginsLast24h, newPayee } = f.payer;
-  if (type !== 'P2P' && type !== 'PAYMENT') return undefined;
+  if (type !== 'P2P' && type !== 'PAYMENT' && type !== 'EXTERNAL') return undefined;
   const suspiciousAccess = newDevice || failedLoginsLast24h >= c.accountTakeover.minFailedLogins;
   const threshold = unusualFrom(f, c);
   if (!suspiciousAccess || !newPayee || amount < threshold) return undefined;
