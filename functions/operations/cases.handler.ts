@@ -15,18 +15,20 @@ export const decisionBody = z.strictObject({
 
 const casesQuery = z.object({
   status: z.enum(['OPEN', 'RELEASED', 'REJECTED']).default('OPEN'),
+  // API.md lists held transfers here; screening cases (no transfer) only when asked for.
+  kind: z.enum(['TRANSFER', 'SCREENING', 'ALL']).default('TRANSFER'),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(1024).optional(),
 });
 
 export const handler = apiHandler('riskCases', {
   'GET /v1/ops/cases': endpoint({
-    summary: 'The review queue: transfers held and customers screened',
+    summary: 'The review queue: transfers held (default), customers screened (kind=SCREENING) or both (kind=ALL)',
     query: casesQuery,
     answers: { 200: caseListAnswer },
     refusals: ['validation-failed'],
     handle: async ({ caller, query }) => {
-      const page = await listCases(container(), query.status, query.limit, query.cursor);
+      const page = await listCases(container(), query.status, query.limit, query.cursor, query.kind);
       await audited(container(), caller, 'CASES_READ', `cases:${query.status}`, { route: 'GET /v1/ops/cases' });
       return ok(page);
     },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   type ActiveCustomer,
@@ -20,7 +21,11 @@ const M = 1_000_000;
 async function operator() {
   const { token, sub } = await staff(['operators', 'compliance']);
   const call = (method: string, path: string, body?: unknown) =>
-    api(method, path, { token, ...(body === undefined ? {} : { body }) });
+    api(method, path, {
+      token,
+      ...(body === undefined ? {} : { body }),
+      ...(method === 'POST' ? { idempotencyKey: randomUUID() } : {}),
+    });
   return Object.assign(call, { sub });
 }
 
@@ -63,9 +68,10 @@ interface ScreeningView {
 
 async function screeningCasesOf(customerId: string, status = 'OPEN'): Promise<ScreeningView[]> {
   const ops = await operator();
-  const r = await ops('GET', `/v1/ops/cases?status=${status}&limit=100`);
+  const r = await ops('GET', `/v1/ops/cases?status=${status}&kind=SCREENING&limit=100`);
   expect(r.status).toBe(200);
-  return r.json.items.filter((c: ScreeningView) => c.kind === 'SCREENING' && c.customerId === customerId);
+  expect(r.json.items.every((c: ScreeningView) => c.kind === 'SCREENING')).toBe(true);
+  return r.json.items.filter((c: ScreeningView) => c.customerId === customerId);
 }
 
 describe('a phone is one phone in any written form (RULES.md §5)', () => {
@@ -164,6 +170,12 @@ describe('existing customers screened again when the lists change (RULES.md §5,
       entry: { kind: 'ID_NUMBER', severity: 'BLOCK', source: 'SBV_SIMO', reason: 'reported by victims' },
     });
     expect(open).not.toHaveProperty('transferId');
+    // The default queue is API.md's: held transfers, each with its transferId; kind=ALL has both.
+    const ops = await operator();
+    const held = (await ops('GET', '/v1/ops/cases?status=OPEN&limit=100')).json.items;
+    expect(held.every((x: { kind: string; transferId?: string }) => x.kind === 'TRANSFER' && x.transferId)).toBe(true);
+    const all = (await ops('GET', '/v1/ops/cases?status=OPEN&kind=ALL&limit=100')).json.items;
+    expect(all.some((x: { caseId: string }) => x.caseId === open!.caseId)).toBe(true);
     expect(open!.frozenWallets.map((w) => w.walletId).sort()).toEqual([c.walletId, second.walletId].sort());
     expect(JSON.stringify(open)).not.toContain(id); // the case names the entry, never the ID number
 
@@ -172,7 +184,6 @@ describe('existing customers screened again when the lists change (RULES.md §5,
     expectProblem(await p2p(a, { toWalletId: c.walletId }), 422, 'payee-flagged');
 
     // The freeze is on record: the order's authority is the list, and the audit trail has it.
-    const ops = await operator();
     const audit = await ops('GET', `/v1/ops/audit?subject=${c.walletId}`);
     expect(audit.json.items).toContainEqual(
       expect.objectContaining({

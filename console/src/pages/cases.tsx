@@ -8,7 +8,10 @@ type Case = Schemas['Case'];
 /** Held transfers and screening cases with their rule hits, and the decision form (RELEASE / REJECT). */
 export function CasesPage({ api }: { api: ConsoleApi }) {
   const { t, money, time } = useI18n();
-  const cases = useLoad(() => answer(api.wallet.GET('/v1/ops/cases', { params: { query: { status: 'OPEN' } } })), []);
+  const cases = useLoad(
+    () => answer(api.wallet.GET('/v1/ops/cases', { params: { query: { status: 'OPEN', kind: 'ALL' } } })),
+    [],
+  );
   const [chosen, setChosen] = useState<Case | undefined>();
   const [decided, setDecided] = useState<string | undefined>();
   const items = cases.data?.items ?? [];

@@ -66,6 +66,9 @@ export interface ScreeningCase {
 
 export type Case = RiskCase | ScreeningCase;
 
+/** The two kinds of case in the queue: a held transfer, a customer screened. */
+export type CaseKind = 'TRANSFER' | 'SCREENING';
+
 export const isScreeningCase = (c: Case): c is ScreeningCase => c.kind === 'SCREENING';
 
 /** The case id of one customer screened against one entry at one severity: an import repeated screens no one twice. */

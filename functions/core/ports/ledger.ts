@@ -5,7 +5,7 @@ import type { StatementEntry, SystemAccount } from '../domain/ledger.ts';
 import type { NameInquiry } from '../domain/name-inquiry.ts';
 import type { PaymentRequest } from '../domain/payment-request.ts';
 import type { RiskProfile } from '../domain/risk/profile.ts';
-import type { Case } from '../domain/risk-case.ts';
+import type { Case, CaseKind } from '../domain/risk-case.ts';
 import type { Transfer } from '../domain/transfer.ts';
 import type { Wallet } from '../domain/wallet.ts';
 import type { BankLink } from './link-store.ts';
@@ -89,7 +89,13 @@ export interface Ledger {
   processing(before: string, limit: number): Promise<Transfer[]>;
   monthlyUsed(customerId: string, month: string): Promise<number>;
   getCase(caseId: string): Promise<Case | undefined>;
-  listCases(status: string, limit: number, cursor?: string): Promise<{ items: Case[]; nextCursor?: string }>;
+  /** Cases of one status, newest first; `kind` keeps only held transfers or only screenings. */
+  listCases(
+    status: string,
+    limit: number,
+    cursor?: string,
+    kind?: CaseKind,
+  ): Promise<{ items: Case[]; nextCursor?: string }>;
   systemBalance(account: SystemAccount): Promise<number>;
   /**
    * A sharded wallet's pending credits (functions/core/domain/inbox.ts), oldest first, at most

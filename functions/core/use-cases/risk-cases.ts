@@ -1,5 +1,5 @@
 import { refusals } from '../domain/refusals.ts';
-import { caseView, isScreeningCase } from '../domain/risk-case.ts';
+import { type CaseKind, caseView, isScreeningCase } from '../domain/risk-case.ts';
 import { transferView } from '../domain/transfer.ts';
 import type { Caller } from '../ports/caller.ts';
 import type { MoneyItems, MoneyKeys } from '../ports/ledger.ts';
@@ -11,11 +11,18 @@ import { baseSnapshot, merged } from './transfers/snapshots.ts';
 import { decideScreeningCase } from './watchlist.ts';
 
 /**
- * GET /v1/ops/cases: the operators' queue: transfers held by the risk engine and customers a
+ * GET /v1/ops/cases: the operators' queue: transfers held by the risk engine (API.md: the list is
+ * of held transfers, each with its `transferId`) and, asked for with `kind`, customers a
  * watch-list import named (screening cases, functions/core/use-cases/watchlist.ts).
  */
-export async function listCases(services: Services, status: string, limit: number, cursor?: string) {
-  const page = await services.ledger.listCases(status, limit, cursor);
+export async function listCases(
+  services: Services,
+  status: string,
+  limit: number,
+  cursor: string | undefined,
+  kind: CaseKind | 'ALL',
+) {
+  const page = await services.ledger.listCases(status, limit, cursor, kind === 'ALL' ? undefined : kind);
   return { items: page.items.map(caseView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 

@@ -13,7 +13,7 @@ import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts'
 import type { NameInquiry } from '../../domain/name-inquiry.ts';
 import { Refusal } from '../../domain/refusals.ts';
 import type { RiskProfile } from '../../domain/risk/profile.ts';
-import type { Case } from '../../domain/risk-case.ts';
+import type { Case, CaseKind } from '../../domain/risk-case.ts';
 import type { Transfer } from '../../domain/transfer.ts';
 import type { Wallet } from '../../domain/wallet.ts';
 import type { CommitOutcome, Ledger, MoneyItems, MoneyKeys, PendingSum, StatementEntry } from '../../ports/ledger.ts';
@@ -264,23 +264,39 @@ export class DynamoLedger implements Ledger {
     return out.Item ? (stripKeys(out.Item) as unknown as Case) : undefined;
   }
 
-  async listCases(status: string, limit: number, cursor?: string) {
-    const start = decodeCursor(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']);
+  async listCases(status: string, limit: number, cursor?: string, kind?: CaseKind) {
+    let start = decodeCursor(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']);
     if (start && start.gsi1pk !== keys.casesByStatus(status)) throw badCursor();
-    const out = await this.#db.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.casesByStatus(status) },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    const items = (out.Items ?? []).map((i) => stripKeys(i) as unknown as Case);
-    const last = out.LastEvaluatedKey;
-    return { items, ...(last ? { nextCursor: encodeCursor(last) } : {}) };
+    // Both kinds share the status's partition: a filter keeps one. `Limit` counts the items read,
+    // so each query reads no more than the page still needs and the cursor is exact.
+    const filter =
+      kind === 'SCREENING'
+        ? { FilterExpression: '#kind = :screening' }
+        : kind === 'TRANSFER'
+          ? { FilterExpression: 'attribute_not_exists(#kind) OR #kind <> :screening' }
+          : {};
+    const items: Case[] = [];
+    do {
+      const out = await this.#db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ...filter,
+          ...(kind ? { ExpressionAttributeNames: { '#kind': 'kind' } } : {}),
+          ExpressionAttributeValues: {
+            ':pk': keys.casesByStatus(status),
+            ...(kind ? { ':screening': 'SCREENING' } : {}),
+          },
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []).map((i) => stripKeys(i) as unknown as Case));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < limit);
+    return { items, ...(start ? { nextCursor: encodeCursor(start) } : {}) };
   }
 
   async getTransfer(transferId: string): Promise<Transfer | undefined> {
