@@ -83,7 +83,8 @@ export const handler = apiHandler('operations', {
   'POST /v1/ops/watchlist': endpoint({
     summary: 'Import watch-list entries; the customers they name are screened at once',
     body: watchlistBody,
-    idempotent: 'optional',
+    // An import creates entries (and screening cases): API.md "Idempotency" asks for the key.
+    idempotent: true,
     answers: { 200: watchlistImportAnswer },
     refusals: ['validation-failed'],
     // Audited first (more than one transaction), then written, then the customers the entries

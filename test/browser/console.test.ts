@@ -24,6 +24,7 @@ async function heldTransfer() {
   const [payer, payee, lister] = await Promise.all([fundedCustomer(3 * M), activeCustomer(), staff(['operators'])]);
   const listed = await api('POST', '/v1/ops/watchlist', {
     token: lister.token,
+    idempotencyKey: randomUUID(),
     body: {
       entries: [
         { kind: 'WALLET', value: payee.walletId, severity: 'WARN', source: 'INTERNAL', reason: 'browser test' },

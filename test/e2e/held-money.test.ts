@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntimeProcess } from '../support/runtime-process.ts';
 import {
@@ -25,7 +26,11 @@ const M = 1_000_000;
 async function operator() {
   const { token } = await staff(['operators', 'compliance']);
   return (method: string, path: string, body?: unknown) =>
-    api(method, path, { token, ...(body === undefined ? {} : { body }) });
+    api(method, path, {
+      token,
+      ...(body === undefined ? {} : { body }),
+      ...(method === 'POST' ? { idempotencyKey: randomUUID() } : {}),
+    });
 }
 
 async function openCaseOf(transferId: string) {
