@@ -4,6 +4,7 @@ import { isKnownBank, passesLuhn } from '../core/domain/banks.ts';
 import { bankLinkAnswer, bankLinkListAnswer } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { created, ok } from '../core/http/result.ts';
+import { pageQuery } from '../core/http/validation.ts';
 import { linkBank, listLinks, removeLink } from '../core/use-cases/bank-links.ts';
 
 const bankCode = z.string().refine(isKnownBank, 'a bank short code of the NAPAS/VietQR list, e.g. VCB');
@@ -33,9 +34,11 @@ export const handler = apiHandler('linking', {
   }),
   'GET /v1/wallets/{walletId}/links': endpoint({
     summary: "The wallet's bank links",
+    query: pageQuery,
     answers: { 200: bankLinkListAnswer },
-    refusals: ['wallet-not-found'],
-    handle: async ({ caller, params }) => ok(await listLinks(container(), caller.subject, params.walletId!)),
+    refusals: ['wallet-not-found', 'validation-failed'],
+    handle: async ({ caller, params, query }) =>
+      ok(await listLinks(container(), caller.subject, params.walletId!, query.limit, query.cursor)),
   }),
   'DELETE /v1/wallets/{walletId}/links/{linkId}': endpoint({
     summary: 'Remove a bank link (not the last one of a wallet holding money)',

@@ -14,6 +14,7 @@ import {
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { validationFailed } from '../core/http/problem.ts';
 import { created, ok } from '../core/http/result.ts';
+import { pageQuery } from '../core/http/validation.ts';
 import { confirmRegistration } from '../core/use-cases/confirm-registration.ts';
 import { getMe } from '../core/use-cases/get-me.ts';
 import { walletWithPending } from '../core/use-cases/inbox.ts';
@@ -145,8 +146,10 @@ export const handler = apiHandler('onboarding', {
   }),
   'GET /v1/wallets': endpoint({
     summary: "The customer's wallets",
+    query: pageQuery,
     answers: { 200: walletListAnswer },
-    handle: async ({ caller }) => ok(await listWallets(container(), caller.subject)),
+    refusals: ['validation-failed'],
+    handle: async ({ caller, query }) => ok(await listWallets(container(), caller.subject, query.limit, query.cursor)),
   }),
   'GET /v1/wallets/{walletId}': endpoint({
     summary: 'One wallet: status and balance',

@@ -194,6 +194,20 @@ describe('wallets', () => {
     expectProblem(await as(other)('GET', `/v1/wallets/${w.walletId}`), 404, 'not-found');
     expect((await as(other)('GET', '/v1/wallets')).json.items).toEqual([]);
   });
+
+  it('are listed a page at a time (API.md "Pagination"): limit, an opaque cursor, none on the last page', async () => {
+    const c = await verifiedCustomer();
+    const opened = [await openWallet(c), await openWallet(c), await openWallet(c)].map((w) => w.walletId);
+    const first = await as(c)('GET', '/v1/wallets?limit=2');
+    expect(first.json.items).toHaveLength(2);
+    expect(typeof first.json.nextCursor).toBe('string');
+    const rest = await as(c)('GET', `/v1/wallets?limit=2&cursor=${encodeURIComponent(first.json.nextCursor)}`);
+    expect(rest.json).not.toHaveProperty('nextCursor');
+    const seen = [...first.json.items, ...rest.json.items].map((w: { walletId: string }) => w.walletId);
+    expect(seen.sort()).toEqual(opened.sort());
+    for (const bad of ['limit=0', 'limit=101', 'limit=abc', 'cursor=not-ours'])
+      expectProblem(await as(c)('GET', `/v1/wallets?${bad}`), 400, 'validation-failed');
+  });
 });
 
 describe('device trust (RULES.md §4)', () => {

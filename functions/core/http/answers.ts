@@ -197,7 +197,7 @@ export const walletAnswer = named(
   }),
 );
 
-export const walletListAnswer = named('WalletList', z.strictObject({ items: z.array(walletAnswer) }));
+export const walletListAnswer = named('WalletList', page(walletAnswer));
 
 // ---------------------------------------------------------------------------------------------
 // Bank links
@@ -214,7 +214,7 @@ export const bankLinkAnswer = named(
   }),
 );
 
-export const bankLinkListAnswer = named('BankLinkList', z.strictObject({ items: z.array(bankLinkAnswer) }));
+export const bankLinkListAnswer = named('BankLinkList', page(bankLinkAnswer));
 
 // ---------------------------------------------------------------------------------------------
 // Transfers

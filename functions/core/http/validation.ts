@@ -20,3 +20,9 @@ export const vnd = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const transferAmount = z.number().int().positive().max(maxTransferAmount);
 
 export const isoDate = z.iso.date();
+
+/** API.md "Pagination": `limit` 1–100 (20 by default) and the opaque `cursor` of the page before. */
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+});

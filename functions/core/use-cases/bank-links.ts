@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import { maskAccountNumber, maskCardNumber } from '../domain/banks.ts';
 import type { Customer } from '../domain/customer.ts';
+import { pageOf } from '../domain/page.ts';
 import { payerWalletRefusal, Refusal, refusals } from '../domain/refusals.ts';
 import type { Wallet } from '../domain/wallet.ts';
 import type { AccountHolder } from '../ports/bank.ts';
@@ -80,9 +81,10 @@ export async function linkBank(services: Services, customerId: string, walletId:
   return linkView(link);
 }
 
-export async function listLinks(services: Services, customerId: string, walletId: string) {
+export async function listLinks(services: Services, customerId: string, walletId: string, limit = 20, cursor?: string) {
   await ownWallet(services, customerId, walletId);
-  return { items: (await services.links.list(walletId)).map(linkView) };
+  const page = pageOf(await services.links.list(walletId), (l) => l.linkId, limit, cursor);
+  return { items: page.items.map(linkView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
 /** DELETE /v1/wallets/{id}/links/{linkId}: the last link of a wallet holding money stays. */

@@ -1,4 +1,5 @@
 import { ulid } from 'ulid';
+import { pageOf } from '../domain/page.ts';
 import { refusals } from '../domain/refusals.ts';
 import { walletView } from '../domain/wallet.ts';
 import type { Services } from '../ports/services.ts';
@@ -26,9 +27,10 @@ export async function openWallet({ store, wallets, clock }: Services, customerId
 }
 
 /** A busy wallet's balance sums its inbox shards too (docs/merchants.md "A busy merchant's inbox"). */
-export async function listWallets(services: Services, customerId: string) {
-  const owned = await services.wallets.listByOwner(customerId);
-  return { items: await Promise.all(owned.map((w) => walletWithPending(services, w))) };
+export async function listWallets(services: Services, customerId: string, limit = 20, cursor?: string) {
+  const page = pageOf(await services.wallets.listByOwner(customerId), (w) => w.walletId, limit, cursor);
+  const items = await Promise.all(page.items.map((w) => walletWithPending(services, w)));
+  return { items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
 }
 
 /** Another customer's wallet answers 404, as if it did not exist (API.md "Ownership"). */
