@@ -99,6 +99,26 @@ describe('concurrent transfers', () => {
     expect(await expectLedgerConsistent(payee, payee.walletId)).toHaveLength(10);
   });
 
+  it('one transfer authorised 20 times at once with the right factors: every answer is the transfer, moved once', async () => {
+    const [c, payee] = await Promise.all([fundedCustomer(30 * M), activeCustomer()]);
+    const created = await post(c, { type: 'P2P', walletId: c.walletId, amount: 11 * M, toWalletId: payee.walletId });
+    expect(created.json.authentication).toMatchObject({ class: 'C', methods: ['OTP', 'BIOMETRIC'] });
+    const factors = await factorsFor(c, created.json.authentication!);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        as(c)<TransferView>('POST', `/v1/transfers/${created.json.transferId}/authorize`, factors),
+      ),
+    );
+    // API.md: authorize is idempotent; a try that found the challenge's 5 tries taken waits for the
+    // one committing it and answers the transfer too (no too-many-attempts without a wrong entry).
+    for (const r of answers) {
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+      expect(r.json).toMatchObject({ transferId: created.json.transferId, status: 'COMPLETED' });
+    }
+    expect(await balanceOf(payee, payee.walletId)).toBe(11 * M);
+    expect(await balanceOf(c, c.walletId)).toBe(19 * M);
+  });
+
   it('transfers from two wallets of one customer at once never pass the monthly cap together', async () => {
     const [c, friend, shop] = await Promise.all([fundedCustomer(100 * M), activeCustomer(), merchant()]);
     const second = await anotherWallet(c);

@@ -26,7 +26,7 @@ import type { NameInquiry } from '../../functions/core/domain/name-inquiry.ts';
 import type { PaymentRequest } from '../../functions/core/domain/payment-request.ts';
 import { defaultRiskConfig, type RiskConfig } from '../../functions/core/domain/risk/config.ts';
 import type { RiskProfile } from '../../functions/core/domain/risk/profile.ts';
-import type { Case } from '../../functions/core/domain/risk-case.ts';
+import { type Case, type CaseKind, isScreeningCase } from '../../functions/core/domain/risk-case.ts';
 import type { Transfer } from '../../functions/core/domain/transfer.ts';
 import type { Wallet, WalletStatus } from '../../functions/core/domain/wallet.ts';
 import type { WalletOrder } from '../../functions/core/domain/wallet-control.ts';
@@ -691,11 +691,12 @@ export class InMemoryLedger implements Ledger {
     return clone(this.cases.get(caseId));
   }
 
-  async listCases(status: string, limit: number, cursor?: string) {
+  async listCases(status: string, limit: number, cursor?: string, kind?: CaseKind) {
     const sortKey = (c: Case) => `${c.createdAt}#${c.caseId}`;
     const after = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
+    const ofKind = (c: Case) => kind === undefined || (kind === 'SCREENING') === isScreeningCase(c);
     const matching = [...this.cases.values()]
-      .filter((c) => c.status === status && (after === undefined || sortKey(c) < after))
+      .filter((c) => c.status === status && ofKind(c) && (after === undefined || sortKey(c) < after))
       .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
     const page = matching.slice(0, limit);
     const last = page.at(-1);
@@ -974,6 +975,7 @@ function attemptGuards(): Services['guards'] {
       counts.set(keyOf(guard), c);
       return { ok: true, tryId: `try-${tries++}` };
     },
+    async release() {},
     async judged(guard, _tryId, right, policy, now) {
       const c = counts.get(keyOf(guard)) ?? { wrong: 0 };
       if (right) c.wrong = 0;

@@ -28,4 +28,9 @@ export interface AttemptGuards {
    * Answers how many wrong entries are left before the lock-out (0 once locked).
    */
   judged(guard: GuardedFactor, tryId: string, right: boolean, policy: GuardPolicy, now: Date): Promise<number>;
+  /**
+   * The try was taken but the factor was not checked (its challenge had no attempt left): its
+   * place among the tries being checked is freed, nothing counted. Strict guards: nothing to do.
+   */
+  release(guard: GuardedFactor, tryId: string, policy: GuardPolicy): Promise<void>;
 }

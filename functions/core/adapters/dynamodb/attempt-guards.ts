@@ -75,6 +75,11 @@ export class DynamoAttemptGuards implements AttemptGuards {
     return 0;
   }
 
+  async release(guard: GuardedFactor, tryId: string, policy: GuardPolicy): Promise<void> {
+    if (policy.judgingAtOnce === undefined) return;
+    await this.#update(guard, { set: 'REMOVE judging.#t', names: { '#t': tryId }, raw: true });
+  }
+
   /** A password try, counted as wrong at once while fewer than `maxTries` are. */
   async #takeStrict(guard: GuardedFactor, policy: GuardPolicy, now: Date): Promise<AttemptOutcome> {
     const lockedSince = new Date(now.getTime() - policy.lockSeconds * 1000).toISOString();

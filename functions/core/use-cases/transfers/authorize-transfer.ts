@@ -67,6 +67,19 @@ async function checkFactors(
   }
 }
 
+/** How long a try refused for want of attempts waits for a concurrent right try to commit. */
+const SETTLE_WAIT = { rounds: 20, everyMs: 100 } as const;
+
+/** Whether the transfer leaves REQUIRES_AUTHENTICATION within SETTLE_WAIT (a concurrent try authorised it). */
+async function leftAuthentication(services: Services, transferId: string): Promise<boolean> {
+  for (let round = 0; round < SETTLE_WAIT.rounds; round++) {
+    const { transfer } = await services.ledger.read({ transferId });
+    if (transfer && transfer.status !== 'REQUIRES_AUTHENTICATION') return true;
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_WAIT.everyMs));
+  }
+  return false;
+}
+
 /**
  * POST /v1/transfers/{id}/authorize. The planner checks whose transfer it is, its state, its
  * deadline and the device; one attempt of the challenge is used atomically before any factor is
@@ -133,8 +146,15 @@ export async function authorizeTransfer(
     if (!right) return recorded;
     judging = recorded.catch((error: Error) => logger.warn('OTP factor not reset', { error: error.message }));
   };
-  // (A try taken for a challenge with no attempts left is never judged: it lapses in a minute.)
-  if (!attempt) throw refusals.tooManyAttempts();
+  if (!attempt) {
+    // The factor was not checked: its place among the tries being checked is freed at once.
+    if (otp && factorTry?.ok) await services.guards.release(otp, factorTry.tryId, otpFactorPolicy);
+    // Every try of the challenge is taken. When they were right, one of them is committing the
+    // transfer right now: once it has, this is a repeat after success, answered unchanged.
+    if (await leftAuthentication(services, transferId))
+      return authorizeTransfer(services, customerId, deviceId, transferId, factors, proof);
+    throw refusals.tooManyAttempts();
+  }
   await checkFactors(services, more, items, gate.challenge, factors, otpJudged);
   items = {
     ...items,
