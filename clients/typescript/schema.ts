@@ -438,7 +438,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The review queue: transfers held and customers screened */
+        /** The review queue: transfers held (default), customers screened (kind=SCREENING) or both (kind=ALL) */
         get: operations["getOpsCases"];
         put?: never;
         post?: never;
@@ -1217,6 +1217,8 @@ export interface components {
         };
         BankLinkList: {
             items: components["schemas"]["BankLink"][];
+            /** @description opaque: pass it as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
         };
         Case: components["schemas"]["TransferCase"] | components["schemas"]["ScreeningCase"];
         CaseDecision: {
@@ -2212,6 +2214,8 @@ export interface components {
         };
         WalletList: {
             items: components["schemas"]["Wallet"][];
+            /** @description opaque: pass it as `cursor` for the next page; absent on the last page */
+            nextCursor?: string;
         };
         WatchlistImport: {
             imported: number;
@@ -3638,7 +3642,10 @@ export interface operations {
     };
     getWallets: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: {
                 /** @description RFC 9449 proof of the device key bound at KYC or device trust (API.md v1.1 "Device binding"): a device bound to a key counts as trusted only with a fresh proof. */
                 DPoP?: string;
@@ -4027,7 +4034,10 @@ export interface operations {
     };
     getWalletsWalletIdLinks: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: {
                 /** @description RFC 9449 proof of the device key bound at KYC or device trust (API.md v1.1 "Device binding"): a device bound to a key counts as trusted only with a fresh proof. */
                 DPoP?: string;
@@ -6030,12 +6040,12 @@ export interface operations {
     postOpsWatchlist: {
         parameters: {
             query?: never;
-            header?: {
+            header: {
                 /**
-                 * @description Optional: honoured when sent, as on the routes that require it.
+                 * @description Required: a repeat with the same key and body gets the first answer (24 hours); another body is 422 idempotency-key-reused.
                  * @example 5f0c6a1e-8d3b-4f7a-9a62-3c1d2e4b5a69
                  */
-                "Idempotency-Key"?: string;
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -6066,7 +6076,7 @@ export interface operations {
                     "application/json": components["schemas"]["WatchlistImport"];
                 };
             };
-            /** @description Bad request: `bad-request`, `validation-failed` */
+            /** @description Bad request: `bad-request`, `idempotency-key-missing`, `validation-failed` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6076,7 +6086,7 @@ export interface operations {
                         /** @constant */
                         status?: 400;
                         /** @enum {string} */
-                        code?: "bad-request" | "validation-failed";
+                        code?: "bad-request" | "idempotency-key-missing" | "validation-failed";
                     };
                 };
             };
@@ -6184,6 +6194,7 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "OPEN" | "RELEASED" | "REJECTED";
+                kind?: "TRANSFER" | "SCREENING" | "ALL";
                 limit?: number;
                 cursor?: string;
             };
