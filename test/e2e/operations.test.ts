@@ -435,6 +435,12 @@ describe('audit trail (RULES.md §9)', () => {
     );
     expect(second.json.items.map((e: AuditItem) => e.purpose.reference)).toEqual(['P-0']);
     expect(first.json.items.map((e: AuditItem) => e.purpose.reference)).toEqual(['P-2', 'P-1']);
+    // A cursor the API did not issue is bad input, not the first page again.
+    expectProblem(
+      await ops(officer, 'GET', `/v1/ops/audit?subject=${c.walletId}&cursor=not-a-cursor`),
+      400,
+      'validation-failed',
+    );
   });
 });
 
