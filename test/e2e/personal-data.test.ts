@@ -207,6 +207,8 @@ describe('erasure (DELETE)', () => {
     expect(wallet.json.status).toBe('CLOSED');
     const me = await as(c)('GET', '/v1/me');
     expect(me.json).toMatchObject({ status: 'CLOSED', phoneNumber: '' });
+    // That token starts nothing either: no device-trust challenge (nor an SMS to a number now gone).
+    expectProblem(await as(c)('POST', `/v1/devices/${randomUUID()}/trust-challenges`, {}), 404, 'not-found');
     // Nothing moves into it any more.
     const payer = await fundedCustomer(2 * M);
     const p2p = await as(payer)('POST', '/v1/transfers', {

@@ -15,6 +15,8 @@ export const trustChallengeSeconds = 5 * 60;
 export async function startDeviceTrust({ store, clock, keyRing, sms }: Services, customerId: string, deviceId: string) {
   const customer = await store.getCustomer(customerId);
   if (!customer) throw new Refusal('customer-not-found', 'No customer for this identity.');
+  // An erased customer's access token lives out its minutes: it trusts nothing (and has no phone).
+  if (customer.status === 'CLOSED') throw new Refusal('customer-not-found', 'This account is closed.');
   const now = clock.now();
   const challengeId = ulid(now.getTime());
   const seconds = Math.min(trustChallengeSeconds, otpPolicy.validForSeconds);
