@@ -468,6 +468,20 @@ describe('access to staff routes', () => {
     }
   });
 
+  it('answers 403 forbidden to a staff token on customer routes (staff users are not customers)', async () => {
+    const operator = await staff(['operators', 'compliance']);
+    const customerRoutes = routes.filter((r) => r.access === 'customer');
+    expect(customerRoutes.length).toBeGreaterThan(20);
+    for (const route of customerRoutes) {
+      const r = await api(route.method, pathOf(route.path), {
+        token: operator.token,
+        device: 'staff-console',
+        ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: {}, idempotencyKey: randomUUID() }),
+      });
+      expectProblem(r, 403, 'forbidden');
+    }
+  });
+
   it("opens the audit trail to operators and to compliance officers alike (API.md lists it among the operators' routes)", async () => {
     const [operator, officer] = await Promise.all([staff(['operators']), staff(['compliance'])]);
     for (const caller of [operator, officer]) {

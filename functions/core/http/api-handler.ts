@@ -131,6 +131,11 @@ function authorize(route: Route, event: APIGatewayProxyEvent): { caller: Caller;
   if (route.access !== 'customer' && !groups.some((g) => caller.groups.includes(g))) {
     throw new Problem(403, 'forbidden', `Only members of ${groups.join(' or ')} may call this.`);
   }
+  // Staff users are not customers: their tokens open no customer route (one answer, not a 404 here
+  // and an empty list there).
+  if (route.access === 'customer' && caller.groups.some((g) => g === 'operators' || g === 'compliance')) {
+    throw new Problem(403, 'forbidden', 'Staff accounts do not use customer routes.');
+  }
   const deviceId = header(event, 'x-device-id')?.trim() ?? '';
   if (route.access === 'customer' && (deviceId === '' || deviceId.length > 128)) {
     throw validationFailed('X-Device-Id is required on authenticated calls.', [

@@ -120,7 +120,9 @@ export function problemCodes(route: Route, e: Endpoint): Map<number, Set<string>
     add(422, 'idempotency-key-reused');
   }
   if (secured(route.access)) add(401, 'unauthenticated');
+  // Staff routes refuse other groups; customer routes refuse staff tokens.
   if (route.access === 'operators' || route.access === 'compliance' || route.access === 'staff') add(403, 'forbidden');
+  if (route.access === 'customer') add(403, 'forbidden');
   // A resource addressed by id may not exist, or be another customer's (API.md "Ownership");
   // a sandbox route answers 404 where the stage has no sandbox.
   if (route.path.includes('{') || route.access === 'sandbox') add(404, 'not-found');
