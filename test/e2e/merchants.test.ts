@@ -235,6 +235,19 @@ describe('refunds', () => {
     expect(entries.filter((e) => e.type === 'REFUND').map((e) => e.amount)).toEqual([200_000, 100_000]);
   });
 
+  it("replays the payment's first answer after a refund (refundedAmount as it was then)", async () => {
+    const pr = await paymentRequest(s, { amount: 50_000, orderRef: `ORDER-${randomInt(1e9)}` });
+    const key = `pay-${randomInt(1e9)}`;
+    const body = { type: 'PAYMENT', walletId: payer.walletId, paymentRequestId: pr.paymentRequestId };
+    const first = await as(payer)('POST', '/v1/transfers', body, { idempotencyKey: key });
+    expect(first.status, JSON.stringify(first.json)).toBe(201);
+    const r = await refund(s, first.json.transferId, 20_000);
+    expect((await authorize(s, r.json)).json.status).toBe('COMPLETED');
+    const again = await as(payer)('POST', '/v1/transfers', body, { idempotencyKey: key });
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(first.json);
+  });
+
   it('refuses at once a refund above the payment, before the balance', async () => {
     const id = await payOnce(50_000);
     expectProblem(await refund(s, id, 50_001), 422, 'refund-exceeds-payment');

@@ -221,7 +221,9 @@ export interface CapCounter {
 export function firstView(t: Transfer): ReturnType<typeof transferView> {
   const first = t.firstAnswer;
   if (!first || 'refusal' in first) return transferView(t);
-  const { completedAt: _c, failureCode: _f, challenge: _ch, ...rest } = t;
+  // What changed after the first answer is not part of it: the end of the transfer unless it had
+  // ended then, and the refunds of a payment made since (a replay is the first body: API.md).
+  const { completedAt: _c, failureCode: _f, challenge: _ch, refundedAmount: _r, ...rest } = t;
   const final = isFinal(first.status);
   return transferView({
     ...rest,
