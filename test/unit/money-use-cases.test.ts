@@ -3,6 +3,7 @@ import type { Refusal } from '../../functions/core/domain/refusals.ts';
 import { defaultRiskConfig, type RiskConfig } from '../../functions/core/domain/risk/config.ts';
 import { ocra } from '../../functions/core/domain/soft-otp.ts';
 import type { Caller } from '../../functions/core/ports/caller.ts';
+import { reconcileSafeguarding } from '../../functions/core/use-cases/reconcile-safeguarding.ts';
 import { decideCase } from '../../functions/core/use-cases/risk-cases.ts';
 import { authorizeTransfer, type Factors } from '../../functions/core/use-cases/transfers/authorize-transfer.ts';
 import { createTransfer, type TransferRequest } from '../../functions/core/use-cases/transfers/create-transfer.ts';
@@ -496,6 +497,24 @@ describe('settlement with the bank', () => {
     expect(balance(alice.walletId)).toBe(55 * M);
   });
 
+  it('keeps the safeguarding difference at 0 while a withdrawal the bank paid out waits for its answer', async () => {
+    const view = await create(alice, { type: 'WITHDRAWAL', amount: 4 * M, linkId: alice.linkId }, 'out-paid');
+    expect((await reconcileSafeguarding(world.services)).difference).toBe(0);
+    // The bank pays out; the worker has not recorded it yet (its answer lost, or the moment before the commit).
+    await world.bank.push({
+      idempotencyKey: view.transferId,
+      instrument: { bankCode: 'VCB', accountNumber: '1' } as never,
+      amount: 4 * M,
+      description: 'paid out',
+    });
+    expect(await getTransfer(world.services, 'alice', view.transferId)).toMatchObject({ status: 'PROCESSING' });
+    const during = await reconcileSafeguarding(world.services);
+    expect(during).toMatchObject({ difference: 0, shortfall: 0 });
+    await settleTransfer(world.services, view.transferId);
+    expect(await reconcileSafeguarding(world.services)).toMatchObject({ difference: 0, shortfall: 0 });
+    expect(world.bank.moneyCalls).toBe(2); // the worker's push met the bank's record: paid once
+  });
+
   it('returns a declined withdrawal to the wallet', async () => {
     world.bank.script.push('DECLINED');
     const view = await create(alice, { type: 'WITHDRAWAL', amount: 4 * M, linkId: alice.linkId }, 'out-1');
@@ -609,6 +628,18 @@ describe('transfers held for review (RULES.md §7)', () => {
       }),
     ]);
     expect(world.ledger.audit).toHaveLength(3);
+  });
+
+  it('refuses to release a held withdrawal once the payer is frozen; rejecting returns the money', async () => {
+    const { transferId, caseId } = await heldTransfer('WITHDRAWAL');
+    // An operator's or a law-enforcement freeze after the hold (functions/core/use-cases/freeze-wallet.ts).
+    world.ledger.wallets.set(alice.walletId, { ...world.ledger.wallets.get(alice.walletId)!, status: 'FROZEN' });
+    await expect(decision(caseId, 'RELEASE')).rejects.toMatchObject({ reason: 'wallet-frozen' });
+    expect(world.bank.moneyCalls).toBe(0);
+    expect(system('RISK_HOLD')).toBe(15 * M);
+    await decision(caseId, 'REJECT');
+    expect(await getTransfer(world.services, 'alice', transferId)).toMatchObject({ status: 'REJECTED' });
+    expect(balance(alice.walletId)).toBe(50 * M);
   });
 
   it('rejects a held withdrawal: the money goes back, the bank is never called', async () => {

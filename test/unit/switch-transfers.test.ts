@@ -336,6 +336,24 @@ describe('the books', () => {
     expect(r).toMatchObject({ difference: 0, inFlight: 2 * M - 300_000 });
   });
 
+  it('shows a credit from the switch as a shortfall of the guarantee account until the switch settles', async () => {
+    const before = await reconcileSafeguarding(world.services);
+    expect(before.shortfall).toBe(0);
+    await receiveSwitchCredit(world.services, {
+      reference: 'NAPAS0000011',
+      fromInstitutionCode: 'VCB',
+      fromAccountNumber: '0071000123456',
+      toPhoneNumber: '0987654321',
+      amount: 400_000,
+      settlementDate: today(world),
+    });
+    const after = await reconcileSafeguarding(world.services);
+    // The books agree (the switch owes it), and the rule's own measure shows the gap.
+    expect(after.difference).toBe(0);
+    expect(after.shortfall).toBe(Math.max(0, before.walletBalances + 400_000 - before.guaranteeAccountBalance));
+    expect(after.shortfall).toBeGreaterThan(0);
+  });
+
   it('names every mismatch kind (pure)', () => {
     expect(
       reconcileSwitchDay(

@@ -375,6 +375,9 @@ export const safeguardingAnswer = named(
     inFlight: vnd,
     guaranteeAccountBalance: vnd,
     difference: vnd.describe('0 when the books are right'),
+    shortfall: vnd.describe(
+      'how far the guarantee account is below the wallet balances (RULES.md: it must hold at least their sum at every moment); 0 when it covers them. Money the switch credited to wallets and settles later shows here until it does.',
+    ),
     asOf: instant,
   }),
 );
