@@ -1844,6 +1844,8 @@ export interface components {
             guaranteeAccountBalance: number;
             /** @description 0 when the books are right */
             difference: number;
+            /** @description how far the guarantee account is below the wallet balances (RULES.md: it must hold at least their sum at every moment); 0 when it covers them. Money the switch credited to wallets and settles later shows here until it does. */
+            shortfall: number;
             /**
              * Format: date-time
              * @description an ISO 8601 instant (UTC in answers)
@@ -6361,7 +6363,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Refused: `forbidden` */
+            /** @description Refused: `forbidden`, `wallet-frozen` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6371,7 +6373,7 @@ export interface operations {
                         /** @constant */
                         status?: 403;
                         /** @enum {string} */
-                        code?: "forbidden";
+                        code?: "forbidden" | "wallet-frozen";
                     };
                 };
             };

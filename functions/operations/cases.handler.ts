@@ -43,6 +43,7 @@ export const handler = apiHandler('riskCases', {
       'case-decided',
       'wallet-closed',
       'payee-not-active',
+      'wallet-frozen',
       'insufficient-funds',
       'monthly-limit-exceeded',
       'wallet-busy',

@@ -817,8 +817,13 @@ function caseDecision(s: TransferSnapshot, e: CaseEvent): Decision {
   };
 }
 
-/** RELEASE: the held money goes on, as if it had never waited (a withdrawal to the bank). */
+/**
+ * RELEASE: the held money goes on, as if it had never waited (a withdrawal to the bank). Not from
+ * a payer frozen since it was held (an operator's or a law-enforcement order stops what it has
+ * not let go yet): such a case can only be rejected, which returns the money to the wallet.
+ */
 function released(s: TransferSnapshot, t: Transfer, at: string): Decision {
+  if (s.payer?.status === 'FROZEN') return { kind: 'refuse', refusal: refusals.walletFrozen() };
   let money: Money = { wallets: [], system: [] };
   let set: Partial<Transfer>;
   if (toWallet(t.type)) {
