@@ -244,7 +244,11 @@ export class FakeSwitch implements SwitchPort {
     string,
     { outcome: 'APPLIED'; settlementDate: string } | { outcome: 'DECLINED'; reason: string }
   >();
-  constructor(private readonly clock: { now(): Date }) {}
+  constructor(
+    private readonly clock: { now(): Date },
+    /** The provider's settlement bank pays what the switch applied out of the guarantee account. */
+    private readonly paid: (amount: number) => void = () => {},
+  ) {}
 
   async nameInquiry(a: SwitchAccount): Promise<NameInquiryResult> {
     const holderName = this.accounts.get(`${a.institutionCode}#${a.number}`);
@@ -264,6 +268,7 @@ export class FakeSwitch implements SwitchPort {
     const day = this.clock.now().toISOString().slice(0, 10);
     const applied = { outcome: 'APPLIED' as const, settlementDate: day };
     this.#operations.set(call.reference, applied);
+    this.paid(call.amount);
     this.report.set(day, [
       ...(this.report.get(day) ?? []),
       { reference: call.reference, direction: 'OUT', amount: call.amount },
@@ -999,7 +1004,9 @@ export function moneyWorld(options: { now?: string; riskConfig?: RiskConfig } = 
   const queue = new RecordingQueue();
   const ekyc = new FakeEkyc(clock);
   const bank = new FakeBank();
-  const switchPort = new FakeSwitch(clock);
+  const switchPort = new FakeSwitch(clock, (amount) => {
+    bank.guarantee -= amount;
+  });
   const sweeps = new RecordingSweepQueue();
   const services: Services = {
     clock,

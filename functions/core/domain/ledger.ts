@@ -6,8 +6,8 @@
 // - BANK_CLEARING: withdrawals reserved in the wallet but not yet paid out by the bank;
 // - RISK_HOLD: transfers held for review by the risk engine (still the customers' money);
 // - SWITCH_CLEARING: transfers sent to the switch, reserved in the wallet until the switch answers;
-// - SWITCH_SETTLEMENT: the net position with the switch not yet settled through the guarantee
-//   account: positive while we owe the switch for what it paid out, negative for credits it owes us.
+// - SWITCH_SETTLEMENT: no longer posted to (the switch pays and collects through the guarantee
+//   account as it goes, like the bank: SAFEGUARDING); kept for balances written before.
 export type SystemAccount = 'SAFEGUARDING' | 'BANK_CLEARING' | 'RISK_HOLD' | 'SWITCH_CLEARING' | 'SWITCH_SETTLEMENT';
 
 /** System accounts take every top-up and withdrawal: spread over shards to stay under DynamoDB's per-item write rate. */
@@ -94,7 +94,8 @@ export function postings(phase: LedgerPhase, t: { walletId: string; amount: numb
         { account: { system: 'RISK_HOLD' }, amount: -g },
         { account: { system: 'BANK_CLEARING' }, amount: g },
       ];
-    // Over the switch: reserved until it answers, then owed to it until the day is settled.
+    // Over the switch: reserved until it answers; once it has paid, the money has left the
+    // guarantee account (the provider's settlement bank pays the switch as it goes).
     case 'EXTERNAL_RESERVE':
       return [
         { account: { wallet: t.walletId }, amount: -g },
@@ -103,7 +104,7 @@ export function postings(phase: LedgerPhase, t: { walletId: string; amount: numb
     case 'EXTERNAL_PAYOUT':
       return [
         { account: { system: 'SWITCH_CLEARING' }, amount: -g },
-        { account: { system: 'SWITCH_SETTLEMENT' }, amount: g },
+        { account: { system: 'SAFEGUARDING' }, amount: g },
       ];
     case 'EXTERNAL_RETURN':
       return [
@@ -122,10 +123,11 @@ export function postings(phase: LedgerPhase, t: { walletId: string; amount: numb
         { account: { wallet: t.walletId }, amount: -g },
         { account: { wallet: t.toWalletId! }, amount: g },
       ];
-    // Credited by the switch: the switch owes us the money until the day is settled.
+    // Credited by the switch: the money is in the guarantee account already (the settlement bank
+    // received it before the switch told us), as a top-up's is when it is credited.
     case 'EXTERNAL_IN_CREDIT':
       return [
-        { account: { system: 'SWITCH_SETTLEMENT' }, amount: -g },
+        { account: { system: 'SAFEGUARDING' }, amount: -g },
         { account: { wallet: t.walletId }, amount: g },
       ];
     // A sharded wallet's pending credits folded into its balance by the sweeper (inbox.ts).

@@ -53,8 +53,8 @@ async function reconcileOnce(services: Services) {
     if (t.type === 'TOPUP') pulledNotCredited += t.amount;
     else paidNotRecorded += t.amount;
   }
-  // The switch is settled through the guarantee account once a day: until then what it paid out
-  // for us is still in that account, and what it credited to our wallets is not in it yet.
+  // The switch pays and is paid through the guarantee account as it goes (SAFEGUARDING):
+  // SWITCH_CLEARING waits for its answer; SWITCH_SETTLEMENT is 0 unless written before that.
   const atSwitch = switchClearing + switchSettlement;
   const walletBalances = -(safeguarding + clearing + held + atSwitch);
   const inFlight = clearing + held + atSwitch + pulledNotCredited - paidNotRecorded;

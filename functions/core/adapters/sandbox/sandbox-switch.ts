@@ -11,6 +11,7 @@ import type {
 } from '../../ports/switch.ts';
 import { dynamo, isConditionFailure } from '../dynamodb/client.ts';
 import { signSwitchMessage, switchSignatureHeader } from '../switch/signature.ts';
+import { sandboxGuaranteeAccount } from './sandbox-bank.ts';
 
 // A NAPAS-like switch for local use and sandbox stages (API.md "Sandbox switch"): accounts at other
 // banks and other providers' wallets with holders and balances, their movements, credit transfers
@@ -176,6 +177,8 @@ export class SandboxSwitch {
             },
             this.#movement(call.to, call.amount, call.reference, at),
             this.#line(settlementDate, { reference: call.reference, direction: 'OUT', amount: call.amount }),
+            // The provider's settlement bank pays the switch out of the guarantee account as it goes.
+            this.#guarantee(-call.amount),
           ],
         }),
       );
@@ -254,6 +257,68 @@ export class SandboxSwitch {
     return lines;
   }
 
+  /** An update of the provider's guarantee account at the sandbox bank (the same table). */
+  #guarantee(amount: number) {
+    return {
+      Update: {
+        TableName: this.table,
+        Key: {
+          pk: `ACCOUNT#${sandboxGuaranteeAccount.bankCode}#${sandboxGuaranteeAccount.accountNumber}`,
+          sk: 'ACCOUNT',
+        },
+        UpdateExpression: 'SET balance = if_not_exists(balance, :zero) + :amount',
+        ExpressionAttributeValues: { ':amount': amount, ':zero': 0 },
+      },
+    };
+  }
+
+  /** An incoming credit's money into the guarantee account, once per reference: true when it came now. */
+  async #receive(reference: string, amount: number, at: Date): Promise<boolean> {
+    try {
+      await this.#db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: `SWIN#${reference}`, sk: 'IN' },
+                UpdateExpression: 'SET held = :yes, amount = :amount, #at = :at',
+                ConditionExpression: 'attribute_not_exists(pk) OR held = :no',
+                ExpressionAttributeNames: { '#at': 'at' },
+                ExpressionAttributeValues: { ':yes': true, ':no': false, ':amount': amount, ':at': at.toISOString() },
+              },
+            },
+            this.#guarantee(amount),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      return false;
+    }
+  }
+
+  /** A returned credit's money back to the sender: out of the guarantee account, the reference free again. */
+  async #giveBack(reference: string, amount: number): Promise<void> {
+    await this.#db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: { pk: `SWIN#${reference}`, sk: 'IN' },
+              UpdateExpression: 'SET held = :no',
+              ConditionExpression: 'held = :yes',
+              ExpressionAttributeValues: { ':yes': true, ':no': false },
+            },
+          },
+          this.#guarantee(-amount),
+        ],
+      }),
+    );
+  }
+
   /**
    * An incoming credit (API.md `POST /sandbox/switch/credits`): signed and POSTed to the wallet's
    * switch endpoint at `baseUrl`, as the real switch would. Money the wallet credits is moved at the
@@ -266,6 +331,9 @@ export class SandboxSwitch {
   ): Promise<{ status: 'CREDITED' | 'RETURNED'; reason?: string }> {
     const at = this.now();
     const settlementDate = businessDay(at);
+    // The money reaches the provider's guarantee account before the wallet is told (once per
+    // reference); it goes back to the sender if the wallet returns the credit.
+    const received = await this.#receive(c.reference, c.amount, at);
     const body = JSON.stringify({ ...c, settlementDate });
     const res = await fetch(`${baseUrl}${switchCreditsPath}`, {
       method: 'POST',
@@ -278,8 +346,10 @@ export class SandboxSwitch {
     const answer = (await res.json().catch(() => ({}))) as { status?: string; reason?: string };
     if (res.status !== 200 || (answer.status !== 'CREDITED' && answer.status !== 'RETURNED'))
       throw new Error(`the wallet answered the switch ${res.status}`);
-    if (answer.status === 'RETURNED')
+    if (answer.status === 'RETURNED') {
+      if (received) await this.#giveBack(c.reference, c.amount);
       return { status: 'RETURNED', ...(answer.reason ? { reason: answer.reason } : {}) };
+    }
     const from = { institutionCode: c.fromInstitutionCode, number: c.fromAccountNumber };
     try {
       await this.#db.send(
