@@ -497,6 +497,11 @@ describe('settlement with the bank', () => {
     expect(balance(alice.walletId)).toBe(55 * M);
   });
 
+  it('reports a real safeguarding difference: the guarantee account 1 VND short is -1 in every pass', async () => {
+    world.bank.guarantee -= 1;
+    expect(await reconcileSafeguarding(world.services)).toMatchObject({ difference: -1, shortfall: 1 });
+  });
+
   it('keeps the safeguarding difference at 0 while a withdrawal the bank paid out waits for its answer', async () => {
     const view = await create(alice, { type: 'WITHDRAWAL', amount: 4 * M, linkId: alice.linkId }, 'out-paid');
     expect((await reconcileSafeguarding(world.services)).difference).toBe(0);
