@@ -1,4 +1,4 @@
-import { Refusal } from './refusals.ts';
+import { refusals } from './refusals.ts';
 
 /**
  * A page of a short list read whole (a customer's wallets, a wallet's links: a handful each), in
@@ -16,9 +16,7 @@ export function pageOf<T>(
   const decoded = cursor === undefined ? undefined : Buffer.from(cursor, 'base64url').toString('utf8');
   const after = decoded?.startsWith(CURSOR_PREFIX) ? decoded.slice(CURSOR_PREFIX.length) : undefined;
   if (cursor !== undefined && (!after || Buffer.from(decoded ?? '').toString('base64url') !== cursor)) {
-    throw new Refusal('validation-failed', 'The cursor is not one this API issued.', {
-      errors: [{ name: 'query.cursor', reason: 'an opaque nextCursor' }],
-    });
+    throw refusals.badCursor();
   }
   const sorted = [...all].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   const rest = after === undefined ? sorted : sorted.filter((item) => keyOf(item) > after);

@@ -112,6 +112,11 @@ export const isRefusal = (error: unknown): error is Refusal => error instanceof 
 
 /** The refusals of money movement, each with its sentence, in one place. */
 export const refusals = {
+  /** API.md "Pagination": a cursor is opaque; one this API did not hand out is bad input. */
+  badCursor: () =>
+    new Refusal('validation-failed', 'The cursor is not one this API issued.', {
+      errors: [{ name: 'query.cursor', reason: 'an opaque nextCursor' }],
+    }),
   kycRequired: () => new Refusal('kyc-required', 'Complete identity verification (eKYC) first.'),
   walletNotFound: () => new Refusal('wallet-not-found', 'No such wallet.'),
   transferNotFound: () => new Refusal('transfer-not-found', 'No such transfer.'),

@@ -1,16 +1,11 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '../../domain/commit-plan.ts';
-import { Refusal } from '../../domain/refusals.ts';
+import { refusals } from '../../domain/refusals.ts';
 import type { SuspiciousReport, SuspiciousReportStatus } from '../../domain/suspicious-report.ts';
 import type { AmlReportStore } from '../../ports/aml-reports.ts';
 import { dynamo } from './client.ts';
 import { auditItems } from './commit-items.ts';
 import { keys } from './keys.ts';
-
-const badCursor = () =>
-  new Refusal('validation-failed', 'The cursor is not one this API issued.', {
-    errors: [{ name: 'query.cursor', reason: 'an opaque nextCursor' }],
-  });
 
 /** Suspicious-transaction reports in the wallet table, listed by status through gsi1 (soonest due first). */
 export class DynamoAmlReportStore implements AmlReportStore {
@@ -72,9 +67,10 @@ export class DynamoAmlReportStore implements AmlReportStore {
       try {
         start = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>;
       } catch {
-        throw badCursor();
+        throw refusals.badCursor();
       }
-      if (start?.gsi1pk !== pk || typeof start.pk !== 'string' || typeof start.gsi1sk !== 'string') throw badCursor();
+      if (start?.gsi1pk !== pk || typeof start.pk !== 'string' || typeof start.gsi1sk !== 'string')
+        throw refusals.badCursor();
     }
     const out = await this.#db.send(
       new QueryCommand({

@@ -1,6 +1,6 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { type AuditEntry, auditTtl } from '../../domain/audit.ts';
-import { Refusal } from '../../domain/refusals.ts';
+import { refusals } from '../../domain/refusals.ts';
 import type { AuditLog } from '../../ports/audit-log.ts';
 import { dynamo } from './client.ts';
 import { keys } from './keys.ts';
@@ -41,9 +41,7 @@ export class DynamoAuditLog implements AuditLog {
     const start = cursor === undefined ? undefined : decodeCursor(cursor);
     if (cursor !== undefined && !start) {
       // As every list: a cursor this API did not issue is bad input, not the first page again.
-      throw new Refusal('validation-failed', 'The cursor is not one this API issued.', {
-        errors: [{ name: 'query.cursor', reason: 'an opaque nextCursor' }],
-      });
+      throw refusals.badCursor();
     }
     const out = await this.#db.send(
       new QueryCommand({

@@ -11,7 +11,7 @@ import type { Customer } from '../../domain/customer.ts';
 import { oldestFirst, type PendingCredit } from '../../domain/inbox.ts';
 import { type SystemAccount, systemAccountShards } from '../../domain/ledger.ts';
 import type { NameInquiry } from '../../domain/name-inquiry.ts';
-import { Refusal } from '../../domain/refusals.ts';
+import { refusals } from '../../domain/refusals.ts';
 import type { RiskProfile } from '../../domain/risk/profile.ts';
 import type { Case, CaseKind } from '../../domain/risk-case.ts';
 import type { Transfer } from '../../domain/transfer.ts';
@@ -57,13 +57,8 @@ function decodeCursor(cursor: string | undefined, fields: readonly string[]): Re
   } catch {
     // falls through to the refusal
   }
-  throw badCursor();
+  throw refusals.badCursor();
 }
-
-const badCursor = () =>
-  new Refusal('validation-failed', 'The cursor is not one this API issued.', {
-    errors: [{ name: 'query.cursor', reason: 'an opaque nextCursor' }],
-  });
 
 const stripKeys = ({
   pk: _pk,
@@ -266,7 +261,7 @@ export class DynamoLedger implements Ledger {
 
   async listCases(status: string, limit: number, cursor?: string, kind?: CaseKind) {
     let start = decodeCursor(cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']);
-    if (start && start.gsi1pk !== keys.casesByStatus(status)) throw badCursor();
+    if (start && start.gsi1pk !== keys.casesByStatus(status)) throw refusals.badCursor();
     // Both kinds share the status's partition: a filter keeps one. `Limit` counts the items read,
     // so each query reads no more than the page still needs and the cursor is exact.
     const filter =

@@ -12,7 +12,7 @@ import { ulid } from 'ulid';
 import type { AuditRecord } from '../../domain/commit-plan.ts';
 import type { Consent, DataRequest, DataRequestStatus } from '../../domain/personal-data.ts';
 import type { PhoneChange } from '../../domain/phone-change.ts';
-import { Refusal } from '../../domain/refusals.ts';
+import { refusals } from '../../domain/refusals.ts';
 import type { Transfer } from '../../domain/transfer.ts';
 import type { Device } from '../../ports/onboarding-store.ts';
 import type { AuthEvent, Erasure, PhoneChangeTry, ProfileStore } from '../../ports/profile-store.ts';
@@ -37,11 +37,6 @@ const stripKeys = ({
   ...rest
 }: Record<string, unknown>): Record<string, unknown> => rest;
 
-const badCursor = () =>
-  new Refusal('validation-failed', 'The cursor is not one this API issued.', {
-    errors: [{ name: 'query.cursor', reason: 'an opaque nextCursor' }],
-  });
-
 function decodeCursor(cursor: string | undefined, gsi1pk: string): Record<string, string> | undefined {
   if (cursor === undefined) return undefined;
   try {
@@ -52,7 +47,7 @@ function decodeCursor(cursor: string | undefined, gsi1pk: string): Record<string
   } catch {
     // falls through to the refusal
   }
-  throw badCursor();
+  throw refusals.badCursor();
 }
 
 /** Which items of a cancelled transaction failed their condition, by position (undefined: not a condition failure). */

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Refusal } from '../../domain/refusals.ts';
+import { refusals } from '../../domain/refusals.ts';
 import type { WebhookConfig, WebhookDelivery } from '../../domain/webhooks.ts';
 import type { DeliveryKey, WebhookStore } from '../../ports/merchants.ts';
 import { batchGet, conditionHolds, dynamo } from './client.ts';
@@ -12,11 +12,6 @@ import { keys, ttlAfter } from './keys.ts';
 const DELIVERY_TTL_SECONDS = 30 * 24 * 60 * 60;
 
 const strip = ({ pk: _pk, sk: _sk, ttl: _ttl, ...rest }: Record<string, unknown>) => rest;
-
-const badCursor = () =>
-  new Refusal('validation-failed', 'The cursor is not one this API issued.', {
-    errors: [{ name: 'query.cursor', reason: 'an opaque nextCursor' }],
-  });
 
 export class DynamoWebhookStore implements WebhookStore {
   readonly #db = dynamo();
@@ -113,10 +108,10 @@ export class DynamoWebhookStore implements WebhookStore {
     if (cursor !== undefined) {
       try {
         const sk = JSON.parse(Buffer.from(cursor, 'base64url').toString()).sk;
-        if (typeof sk !== 'string' || !sk.startsWith('DELIVERY#')) throw badCursor();
+        if (typeof sk !== 'string' || !sk.startsWith('DELIVERY#')) throw refusals.badCursor();
         start = { pk, sk };
       } catch {
-        throw badCursor();
+        throw refusals.badCursor();
       }
     }
     const out = await this.#db.send(
