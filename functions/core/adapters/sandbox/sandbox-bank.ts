@@ -24,7 +24,8 @@ export const sandboxGuaranteeAccount = {
   holderName: 'CONG TY VI DIEN TU',
 };
 
-const accountKey = (bankCode: string, accountNumber: string) => ({
+/** An account's item at the sandbox bank (the sandbox switch moves the guarantee account's too). */
+export const accountKey = (bankCode: string, accountNumber: string) => ({
   pk: `ACCOUNT#${bankCode}#${accountNumber}`,
   sk: 'ACCOUNT',
 });

@@ -11,7 +11,7 @@ import type {
 } from '../../ports/switch.ts';
 import { dynamo, isConditionFailure } from '../dynamodb/client.ts';
 import { signSwitchMessage, switchSignatureHeader } from '../switch/signature.ts';
-import { sandboxGuaranteeAccount } from './sandbox-bank.ts';
+import { accountKey as bankAccountKey, sandboxGuaranteeAccount } from './sandbox-bank.ts';
 
 // A NAPAS-like switch for local use and sandbox stages (API.md "Sandbox switch"): accounts at other
 // banks and other providers' wallets with holders and balances, their movements, credit transfers
@@ -262,10 +262,7 @@ export class SandboxSwitch {
     return {
       Update: {
         TableName: this.table,
-        Key: {
-          pk: `ACCOUNT#${sandboxGuaranteeAccount.bankCode}#${sandboxGuaranteeAccount.accountNumber}`,
-          sk: 'ACCOUNT',
-        },
+        Key: bankAccountKey(sandboxGuaranteeAccount.bankCode, sandboxGuaranteeAccount.accountNumber),
         UpdateExpression: 'SET balance = if_not_exists(balance, :zero) + :amount',
         ExpressionAttributeValues: { ':amount': amount, ':zero': 0 },
       },
