@@ -5,7 +5,7 @@ import { auditPageAnswer, largeValueReportAnswer, lawEnforcementRequestAnswer } 
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { suspiciousReportListAnswer } from '../core/http/regulation-answers.ts';
 import { created, ok } from '../core/http/result.ts';
-import { isoDate } from '../core/http/validation.ts';
+import { isoDate, pageQuery } from '../core/http/validation.ts';
 import { audited, auditTrail } from '../core/use-cases/audit.ts';
 import { largeValueReport } from '../core/use-cases/large-value-report.ts';
 import {
@@ -42,11 +42,6 @@ export const lawEnforcementBody = z.strictObject({
     }),
   period: z.strictObject({ from: periodBound, to: periodBound }).optional(),
 });
-
-const page = {
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
-};
 
 export const handler = apiHandler('compliance', {
   'POST /v1/ops/law-enforcement-requests': endpoint({
@@ -94,7 +89,7 @@ export const handler = apiHandler('compliance', {
     summary: 'Suspicious-transaction reports to file, the soonest due first',
     description:
       'RULES.md §8 (Circular 27/2025): each is due within the configured number of working days of the detection (Asia/Ho_Chi_Minh, weekends skipped).',
-    query: z.object({ status: z.enum(['OPEN', 'FILED']).default('OPEN'), ...page }),
+    query: z.object({ status: z.enum(['OPEN', 'FILED']).default('OPEN'), ...pageQuery.shape }),
     answers: { 200: suspiciousReportListAnswer },
     handle: async ({ caller, query }) =>
       ok(await listSuspiciousReports(container(), caller, query, 'GET /v1/ops/reports/suspicious')),
@@ -102,7 +97,7 @@ export const handler = apiHandler('compliance', {
   'GET /v1/ops/audit': endpoint({
     summary: 'Who read or changed what about a subject, newest first',
     answers: { 200: auditPageAnswer },
-    query: z.object({ subject: z.string().trim().min(1).max(200), ...page }),
+    query: z.object({ subject: z.string().trim().min(1).max(200), ...pageQuery.shape }),
     handle: async ({ caller, query }) => ok(await auditTrail(container(), caller, query, 'GET /v1/ops/audit')),
   }),
 });

@@ -4,7 +4,7 @@ import { orderRefPattern, paymentRequestExpiry } from '../core/domain/payment-re
 import { webhookEventTypes } from '../core/domain/webhooks.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { created, ok } from '../core/http/result.ts';
-import { transferAmount } from '../core/http/validation.ts';
+import { pageQuery, transferAmount } from '../core/http/validation.ts';
 import { createPaymentRequest, getPaymentRequest } from '../core/use-cases/merchants/payment-requests.ts';
 import { listDeliveries, setWebhook } from '../core/use-cases/merchants/webhooks.ts';
 import { paymentRequestAnswer, webhookAnswer, webhookDeliveriesAnswer } from './answers.ts';
@@ -29,11 +29,6 @@ export const webhookBody = z.strictObject({
     .array(z.enum(webhookEventTypes))
     .min(1)
     .max(webhookEventTypes.length * 2),
-});
-
-const page = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
 });
 
 export const handler = apiHandler('merchants', {
@@ -69,7 +64,7 @@ export const handler = apiHandler('merchants', {
   }),
   'GET /v1/merchant/webhook/deliveries': endpoint({
     summary: "The webhook's deliveries, newest first",
-    query: page,
+    query: pageQuery,
     answers: { 200: webhookDeliveriesAnswer },
     refusals: ['not-a-merchant', 'validation-failed'],
     handle: async ({ caller, query }) =>

@@ -3,7 +3,7 @@ import { container } from '../core/container.ts';
 import { nameInquiryAnswer, statementAnswer, transferAnswer } from '../core/http/answers.ts';
 import { apiHandler, endpoint } from '../core/http/api-handler.ts';
 import { created, ok } from '../core/http/result.ts';
-import { transferAmount } from '../core/http/validation.ts';
+import { pageQuery, transferAmount } from '../core/http/validation.ts';
 import { createNameInquiry } from '../core/use-cases/name-inquiry.ts';
 import { authorizeTransfer } from '../core/use-cases/transfers/authorize-transfer.ts';
 import { createTransfer } from '../core/use-cases/transfers/create-transfer.ts';
@@ -70,11 +70,6 @@ export const factorsBody = z.strictObject({
     .regex(/^\d{6}$/)
     .optional(),
   biometricAssertion: z.string().min(20).max(8192).optional(),
-});
-
-const page = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(512).optional(),
 });
 
 /** API.md "Interoperable transfers": an account or a card at an institution over the switch. */
@@ -172,7 +167,7 @@ export const handler = apiHandler('transfers', {
   }),
   'GET /v1/wallets/{walletId}/statement': endpoint({
     summary: "The wallet's statement, newest first",
-    query: page,
+    query: pageQuery,
     answers: { 200: statementAnswer },
     refusals: ['wallet-not-found', 'validation-failed'],
     handle: async ({ caller, params, query }) =>
